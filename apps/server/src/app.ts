@@ -1,0 +1,99 @@
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import { appRouter, createContext, INTERNAL_ERROR_MESSAGE } from '@znyx/api';
+import type { Store } from '@znyx/db';
+import express, { type ErrorRequestHandler, type Request } from 'express';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import { authChallenge, logCallError } from './errors';
+import type { Logger } from './logger';
+import { buildOpenApiDocument } from './openapi';
+import { assignRequestId } from './request-id';
+import { restApi } from './rest';
+
+export interface AppDeps {
+  store: Store;
+  logger: Logger;
+}
+
+/** The whole HTTP surface. Wiring only: every behaviour lives in packages/api. */
+export function createApp({ store, logger }: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const openApiDocument = buildOpenApiDocument();
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: assignRequestId,
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await store.ping();
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ detail: 'Database unavailable' });
+    }
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  app.use(
+    '/docs',
+    swaggerUi.serve,
+    swaggerUi.setup(openApiDocument, { customSiteTitle: 'ZNYX Datasets API' }),
+  );
+
+  app.use(
+    '/trpc',
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: ({ req }) => createContext({ store, headers: req.headers, requestId: String(req.id) }),
+      responseMeta: ({ errors }) => ({ headers: authChallenge(errors) }),
+      onError: ({ error, path, req }) => logCallError(logger, { error, path, requestId: String(req.id) }),
+    }),
+  );
+
+  app.use(restApi({ store, logger }));
+
+  const allowedMethods = methodsByPath(openApiDocument);
+  app.use((req, res) => {
+    const allowed = allowedMethods(req.path);
+    if (allowed) {
+      res.status(405).setHeader('Allow', allowed).json({ detail: 'Method Not Allowed' });
+      return;
+    }
+    res.status(404).json({ detail: 'Not Found' });
+  });
+
+  const onUnexpectedError: ErrorRequestHandler = (err, req: Request, res, _next) => {
+    logger.error({ requestId: req.id, err }, 'unhandled error');
+    if (res.headersSent) return;
+    res.status(500).json({ detail: INTERNAL_ERROR_MESSAGE });
+  };
+  app.use(onUnexpectedError);
+  return app;
+}
+
+/** For a documented path called with another method: the methods it does allow. */
+function methodsByPath(document: ReturnType<typeof buildOpenApiDocument>) {
+  const routes = Object.entries(document.paths ?? {}).map(([template, item]) => ({
+    pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
+    methods: Object.keys(item as object)
+      .map((m) => m.toUpperCase())
+      .join(', '),
+  }));
+  return (path: string) => routes.find((r) => r.pattern.test(path))?.methods;
+}

@@ -1,0 +1,159 @@
+import { createOrgWithAdminToken, issueToken, OrgId } from '@znyx/api';
+import { openStore, type Store, TOKEN_KINDS, type TokenKind } from '@znyx/db';
+import { Command, InvalidArgumentError } from 'commander';
+import { generateDemoDatasets } from './demo-data';
+import { loadEnv } from './env';
+
+/** A failure the operator can fix; printed to stderr without a stack. */
+class CliError extends Error {}
+
+function positiveInt(max: number) {
+  return (value: string) => {
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
+      throw new InvalidArgumentError(`expected an integer from 1 to ${max}`);
+    }
+    return Number(value);
+  };
+}
+
+function uuid(value: string): string {
+  const parsed = OrgId.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError('expected a UUID');
+  return parsed.data;
+}
+
+function tokenKind(value: string): TokenKind {
+  if (!(TOKEN_KINDS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`expected one of ${TOKEN_KINDS.join(', ')}`);
+  }
+  return value as TokenKind;
+}
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+function buildCli(openDb: () => Store, write: (text: string) => void): Command {
+  const program = new Command('znyx')
+    .description('ZNYX Datasets operator CLI (uses DATABASE_URL, like the server)')
+    .option('--json', 'print exactly one JSON object')
+    .exitOverride()
+    .configureOutput({ writeOut: write });
+
+  /** Runs an action with the store open, printing JSON or the human line. */
+  const run =
+    <A extends unknown[]>(action: (store: Store, ...args: A) => Promise<{ json: object; text: string }>) =>
+    async (...args: A) => {
+      const store = openDb();
+      try {
+        const { json, text } = await action(store, ...args);
+        write(program.opts().json ? `${JSON.stringify(json)}\n` : `${text}\n`);
+      } finally {
+        await store.close();
+      }
+    };
+
+  const requireOrg = async (store: Store, id: string) => {
+    const org = await store.getOrg(id);
+    if (!org) throw new CliError(`org ${id} not found`);
+    return org;
+  };
+
+  const org = program.command('org').description('manage orgs');
+  org
+    .command('create')
+    .description('create an org, seed its ZNYX samples and mint an admin token')
+    .requiredOption('--name <name>', 'org name')
+    .action(
+      run(async (store, opts: { name: string }) => {
+        const name = opts.name.trim();
+        if (!name) throw new CliError('--name must not be empty');
+        const { org, admin } = await createOrgWithAdminToken(store, name);
+        return {
+          json: { id: org.id, name: org.name, token: admin.token },
+          text: `Created org "${org.name}" (${org.id}).\nAdmin token (shown once): ${admin.token}`,
+        };
+      }),
+    );
+
+  const token = program.command('token').description('manage API tokens');
+  token
+    .command('create')
+    .description('mint a token for an org')
+    .requiredOption('--org <id>', 'org id', uuid)
+    .requiredOption('--kind <kind>', `token kind: ${TOKEN_KINDS.join(' | ')}`, tokenKind)
+    .option(
+      '--expires-in <seconds>',
+      'lifetime in seconds (default: no expiry)',
+      positiveInt(10 * 365 * 86_400),
+    )
+    .action(
+      run(async (store, opts: { org: string; kind: TokenKind; expiresIn?: number }) => {
+        await requireOrg(store, opts.org);
+        const expiresAt = opts.expiresIn ? new Date(Date.now() + opts.expiresIn * 1000) : null;
+        const { token, record } = await issueToken(store, { orgId: opts.org, kind: opts.kind, expiresAt });
+        return {
+          json: {
+            id: record.id,
+            token,
+            kind: record.kind,
+            scopes: record.scopes,
+            expires_at: iso(record.expiresAt),
+          },
+          text: `Created ${record.kind} token ${record.id} (scopes: ${record.scopes.join(', ')}; expires: ${
+            iso(record.expiresAt) ?? 'never'
+          }).\nToken (shown once): ${token}`,
+        };
+      }),
+    );
+  token
+    .command('revoke')
+    .description('revoke a token; it answers 401 from then on')
+    .requiredOption('--id <token-id>', 'token id', uuid)
+    .action(
+      run(async (store, opts: { id: string }) => {
+        const record = await store.revokeToken(opts.id);
+        if (!record) throw new CliError(`token ${opts.id} not found`);
+        return {
+          json: { id: record.id, revoked_at: iso(record.revokedAt) },
+          text: `Token ${record.id} revoked at ${iso(record.revokedAt)}.`,
+        };
+      }),
+    );
+
+  program
+    .command('demo-data')
+    .description('add N realistic customer datasets to an org (varied categories and timestamps)')
+    .requiredOption('--org <id>', 'org id', uuid)
+    .requiredOption('--count <n>', 'how many datasets', positiveInt(100_000))
+    .option('--seed <s>', 'random seed, for reproducible data', positiveInt(2 ** 31), 1)
+    .action(
+      run(async (store, opts: { org: string; count: number; seed: number }) => {
+        await requireOrg(store, opts.org);
+        const created = await store.insertDatasets(opts.org, generateDemoDatasets(opts.count, opts.seed));
+        return {
+          json: { created: created.length },
+          text: `Created ${created.length} datasets in org ${opts.org}.`,
+        };
+      }),
+    );
+  return program;
+}
+
+async function main(): Promise<number> {
+  const env = loadEnv(process.env);
+  const program = buildCli(
+    () => openStore(env.DATABASE_URL),
+    (text) => process.stdout.write(text),
+  );
+  program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  try {
+    await program.parseAsync(process.argv);
+    return 0;
+  } catch (error) {
+    // commander already printed its own usage errors; --help/--version exit 0.
+    if (error instanceof Error && 'exitCode' in error) return Number(error.exitCode);
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+main().then((code) => process.exit(code));

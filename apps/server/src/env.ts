@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/** Every setting the server and the CLI read, validated once at start-up. */
+const EnvSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number<number>().int().min(0).max(65_535).default(3000),
+  /** `postgres://…` (not yet supported), `file:/absolute/path.db`, or a plain SQLite path. */
+  DATABASE_URL: z.string().min(1).default('./data/znyx.db'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+export class EnvError extends Error {}
+
+export function loadEnv(source: Record<string, string | undefined>): Env {
+  // An empty variable means "unset", as in most shells' `FOO= cmd`.
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new EnvError(`Invalid environment: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

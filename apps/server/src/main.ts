@@ -1,0 +1,55 @@
+import { createOrgWithAdminToken, issueToken } from '@znyx/api';
+import { openStore, type Store } from '@znyx/db';
+import { EnvError, loadEnv } from './env';
+import { createLogger } from './logger';
+import { startServer } from './server';
+
+const DEMO_ORG_NAME = 'Demo Org';
+
+/** `--demo`: make sure a demo org exists, mint it a fresh admin token, and say how to call the API. */
+async function printDemo(store: Store, baseUrl: string): Promise<void> {
+  const existing = await store.findOrgByName(DEMO_ORG_NAME);
+  const { org, token } = existing
+    ? { org: existing, token: (await issueToken(store, { orgId: existing.id, kind: 'admin' })).token }
+    : await createOrgWithAdminToken(store, DEMO_ORG_NAME).then((r) => ({ org: r.org, token: r.admin.token }));
+  process.stdout.write(
+    [
+      '',
+      `ZNYX Datasets API on ${baseUrl}  (docs: ${baseUrl}/docs)`,
+      `Demo org:     ${org.id}`,
+      `Admin token:  ${token}`,
+      '',
+      'Try:',
+      `  curl -s '${baseUrl}/v1/orgs/${org.id}/datasets' -H 'Authorization: Bearer ${token}'`,
+      '',
+    ].join('\n'),
+  );
+}
+
+async function main(): Promise<void> {
+  const env = loadEnv(process.env);
+  const logger = createLogger(env.LOG_LEVEL);
+  const store = openStore(env.DATABASE_URL);
+  const running = await startServer({ store, logger, host: env.HOST, port: env.PORT });
+  logger.info({ url: running.url, engine: store.engine }, 'listening');
+  if (process.argv.includes('--demo')) await printDemo(store, running.url);
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof EnvError ? error.message : `Failed to start: ${String(error)}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});

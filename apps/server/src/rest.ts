@@ -1,0 +1,56 @@
+import type { ServerResponse } from 'node:http';
+import { appRouter, createContext, INTERNAL_ERROR_MESSAGE } from '@znyx/api';
+import type { Store } from '@znyx/db';
+import type { Request, RequestHandler } from 'express';
+import { createOpenApiNodeHttpHandler } from 'trpc-to-openapi';
+import { authChallenge, logCallError } from './errors';
+import type { Logger } from './logger';
+
+/**
+ * The documented REST paths (`/v1/...`), served from the same router through
+ * trpc-to-openapi. Unmatched paths fall through to Express (404/405).
+ */
+export function restApi(deps: { store: Store; logger: Logger }): RequestHandler {
+  const handler = createOpenApiNodeHttpHandler({
+    router: appRouter,
+    createContext: ({ req }) =>
+      createContext({ store: deps.store, headers: req.headers, requestId: String((req as Request).id) }),
+    responseMeta: ({ errors }) => ({ headers: authChallenge(errors) }),
+    onError: ({ error, path, req }) =>
+      logCallError(deps.logger, { error, path, requestId: String((req as Request).id) }),
+  });
+  return (req, res, next) => {
+    sendErrorsAsFastApi(res);
+    return handler(req, res, next);
+  };
+}
+
+/**
+ * trpc-to-openapi writes error bodies as `{message, code, data, issues}` in a single
+ * `res.end(json)`. Clients of ZNYX expect FastAPI's `{"detail": ...}`, which our error
+ * formatter already put in `data.detail`: this keeps exactly that and drops the rest.
+ */
+function sendErrorsAsFastApi(res: ServerResponse): void {
+  const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse;
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    if (res.statusCode >= 400 && typeof chunk === 'string') {
+      const detail = detailOf(chunk, res.statusCode);
+      if (detail !== undefined) {
+        const body = JSON.stringify({ detail });
+        res.setHeader('Content-Length', Buffer.byteLength(body));
+        return end(body);
+      }
+    }
+    return (end as (...args: unknown[]) => ServerResponse)(chunk, ...rest);
+  }) as ServerResponse['end'];
+}
+
+function detailOf(body: string, status: number): unknown {
+  try {
+    const detail = (JSON.parse(body) as { data?: { detail?: unknown } }).data?.detail;
+    if (detail !== undefined) return detail;
+  } catch {
+    // not JSON: fall through
+  }
+  return status >= 500 ? INTERNAL_ERROR_MESSAGE : undefined;
+}

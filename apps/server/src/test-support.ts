@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createOrgWithAdminToken, issueToken } from '@znyx/api';
+import { createSqliteStore, type Store } from '@znyx/db';
+import { createLogger } from './logger';
+import { startServer } from './server';
+
+/** A real server on an ephemeral port over a fresh SQLite file, with its log lines captured. */
+export async function startTestServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'znyx-server-'));
+  const dbPath = join(dir, 'znyx.db');
+  const store = createSqliteStore(dbPath);
+  const logLines: string[] = [];
+  const logger = createLogger('debug', { write: (line: string) => void logLines.push(line) });
+  const running = await startServer({ store, logger, host: '127.0.0.1', port: 0 });
+  return {
+    url: running.url,
+    dbPath,
+    store,
+    logLines,
+    async close() {
+      await running.close(1000);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An org (samples seeded) with one token of each kind. */
+export async function createOrgWithTokens(store: Store, name: string) {
+  const { org, admin } = await createOrgWithAdminToken(store, name);
+  const ci = await issueToken(store, { orgId: org.id, kind: 'ci' });
+  const runtime = await issueToken(store, { orgId: org.id, kind: 'runtime' });
+  return { org, admin: admin.token, ci: ci.token, runtime: runtime.token, runtimeId: runtime.record.id };
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -1,0 +1,39 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Store } from '@znyx/db';
+
+/**
+ * What a request presented as its credential, before anyone looked it up:
+ * `Authorization: Bearer <token>` wins; without that header, `X-API-Key: <token>`.
+ */
+export type Credential = { kind: 'none' } | { kind: 'malformed' } | { kind: 'token'; token: string };
+
+export function credentialFromHeaders(headers: IncomingHttpHeaders): Credential {
+  const authorization = headers.authorization;
+  if (authorization !== undefined) {
+    const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(authorization);
+    return match?.[1] ? { kind: 'token', token: match[1] } : { kind: 'malformed' };
+  }
+  const apiKey = headers['x-api-key'];
+  if (apiKey === undefined) return { kind: 'none' };
+  if (Array.isArray(apiKey) || apiKey.trim() === '') return { kind: 'malformed' };
+  return { kind: 'token', token: apiKey.trim() };
+}
+
+/** Per-request context, the same for /trpc and the REST paths. */
+export interface Context {
+  store: Store;
+  credential: Credential;
+  requestId: string;
+}
+
+export function createContext(input: {
+  store: Store;
+  headers: IncomingHttpHeaders;
+  requestId: string;
+}): Context {
+  return {
+    store: input.store,
+    credential: credentialFromHeaders(input.headers),
+    requestId: input.requestId,
+  };
+}

@@ -1,0 +1,154 @@
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import type { z } from 'zod';
+
+/** The closed set of reasons a request can fail, and the tRPC code each maps to. */
+const TRPC_CODE_OF = {
+  unauthorized: 'UNAUTHORIZED',
+  forbidden: 'FORBIDDEN',
+  not_found: 'NOT_FOUND',
+  validation: 'UNPROCESSABLE_CONTENT',
+  conflict: 'CONFLICT',
+  rate_limited: 'TOO_MANY_REQUESTS',
+  unavailable: 'SERVICE_UNAVAILABLE',
+  internal: 'INTERNAL_SERVER_ERROR',
+} as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
+
+export type ApiErrorCode = keyof typeof TRPC_CODE_OF;
+
+/** One problem with the input, in FastAPI's shape: where, what, and a machine-readable type. */
+export interface ValidationIssue {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+export const INTERNAL_ERROR_MESSAGE = 'Internal Server Error';
+
+/**
+ * The one error type of the API. It is a TRPCError, so tRPC and trpc-to-openapi carry it
+ * unchanged; `detail` is what clients read, on both transports.
+ */
+export class ApiError extends TRPCError {
+  readonly reason: ApiErrorCode;
+  readonly detail: string | ValidationIssue[];
+
+  constructor(reason: ApiErrorCode, detail: string | ValidationIssue[], cause?: unknown) {
+    super({
+      code: TRPC_CODE_OF[reason],
+      message: typeof detail === 'string' ? detail : 'Validation failed',
+      cause,
+    });
+    // trpc-to-openapi recognises tRPC errors by this name, so it must stay 'TRPCError'.
+    this.reason = reason;
+    this.detail = detail;
+  }
+
+  static unauthorized(detail: string) {
+    return new ApiError('unauthorized', detail);
+  }
+  static forbidden(detail: string) {
+    return new ApiError('forbidden', detail);
+  }
+  static notFound(detail: string) {
+    return new ApiError('not_found', detail);
+  }
+  static validation(issues: ValidationIssue[]) {
+    return new ApiError('validation', issues);
+  }
+}
+
+/** Where a procedure's input field travels on the REST side (FastAPI's first `loc` item). */
+export type InputLocation = 'path' | 'query' | 'body';
+
+/** Converts zod's issues into FastAPI-style validation issues rooted at their location. */
+export function toValidationIssues(
+  error: z.core.$ZodError,
+  rawInput: unknown,
+  locationOf: (field: string | undefined) => InputLocation,
+): ValidationIssue[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    const first = typeof path[0] === 'string' ? path[0] : undefined;
+    const missing = valueAt(rawInput, path) === undefined;
+    return { loc: [locationOf(first), ...path], ...describeIssue(issue, missing) };
+  });
+}
+
+function valueAt(value: unknown, path: (string | number)[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, missing: boolean): { msg: string; type: string } {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (missing) return { msg: 'Field required', type: 'missing' };
+      if (issue.expected === 'int') {
+        return { msg: 'Input should be a valid integer', type: 'int_parsing' };
+      }
+      if (issue.expected === 'number') {
+        return { msg: 'Input should be a valid number', type: 'float_parsing' };
+      }
+      return { msg: `Input should be a valid ${issue.expected}`, type: `${issue.expected}_type` };
+    case 'too_small':
+      if (issue.origin === 'number') {
+        return {
+          msg: `Input should be greater than or equal to ${issue.minimum}`,
+          type: 'greater_than_equal',
+        };
+      }
+      if (issue.origin === 'string') {
+        return {
+          msg: `String should have at least ${issue.minimum} characters`,
+          type: 'string_too_short',
+        };
+      }
+      return { msg: `List should have at least ${issue.minimum} items`, type: 'too_short' };
+    case 'too_big':
+      if (issue.origin === 'number') {
+        return {
+          msg: `Input should be less than or equal to ${issue.maximum}`,
+          type: 'less_than_equal',
+        };
+      }
+      if (issue.origin === 'string') {
+        return {
+          msg: `String should have at most ${issue.maximum} characters`,
+          type: 'string_too_long',
+        };
+      }
+      return { msg: `List should have at most ${issue.maximum} items`, type: 'too_long' };
+    case 'invalid_format':
+      if (issue.format === 'regex') return { msg: issue.message, type: 'string_pattern_mismatch' };
+      if (issue.format === 'guid' || issue.format === 'uuid') {
+        return { msg: 'Input should be a valid UUID', type: 'uuid_parsing' };
+      }
+      return { msg: issue.message, type: `${issue.format}_parsing` };
+    case 'invalid_value':
+      return {
+        msg: `Input should be ${issue.values.map((v) => `'${String(v)}'`).join(', ')}`,
+        type: 'enum',
+      };
+    case 'unrecognized_keys':
+      return { msg: `Extra inputs are not permitted: ${issue.keys.join(', ')}`, type: 'extra_forbidden' };
+    default:
+      return { msg: issue.message, type: 'value_error' };
+  }
+}
+
+/**
+ * The one mapping from any error to what a client is told. Expected errors say what went
+ * wrong; anything else is a generic 500 that never carries a message, stack or SQL.
+ */
+export function clientDetail(error: TRPCError): string | ValidationIssue[] {
+  if (error instanceof ApiError) return error.detail;
+  if (error.code === 'INTERNAL_SERVER_ERROR') return INTERNAL_ERROR_MESSAGE;
+  // Errors raised by tRPC or trpc-to-openapi themselves (bad JSON, wrong content type, ...):
+  // their messages are written for clients and hold no internals.
+  return error.message;
+}

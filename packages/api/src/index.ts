@@ -1,0 +1,13 @@
+export { type Context, type Credential, createContext, credentialFromHeaders } from './context';
+export { ApiError, type ApiErrorCode, INTERNAL_ERROR_MESSAGE, type ValidationIssue } from './errors';
+export { type AppRouter, appRouter } from './root';
+export * from './schemas/datasets';
+export { createOrgWithAdminToken } from './services/orgs';
+export {
+  type Actor,
+  authenticateToken,
+  DEFAULT_SCOPES,
+  hashToken,
+  type IssuedToken,
+  issueToken,
+} from './services/tokens';

@@ -1,0 +1,9 @@
+import { datasetsRouter } from './routers/datasets';
+import { router } from './trpc';
+
+/** Every procedure of the API. REST (trpc-to-openapi) and /trpc both serve this router. */
+export const appRouter = router({
+  datasets: datasetsRouter,
+});
+
+export type AppRouter = typeof appRouter;

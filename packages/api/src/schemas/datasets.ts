@@ -1,0 +1,90 @@
+import { DATASET_SOURCES, TRUST_LEVELS } from '@znyx/db';
+import { z } from 'zod';
+
+/** An org id: a UUID in any case, compared lower-cased. */
+export const OrgId = z.guid({ error: 'Input should be a valid UUID' }).toLowerCase().meta({
+  description: 'The organization id (a UUID, any case)',
+  example: '00000000-0000-0000-0000-000000000000',
+});
+
+export const CATEGORY_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+export const MAX_CATEGORIES = 20;
+
+/** A category slug: lower-cased on input, then 1–64 of [a-z0-9_-], starting alphanumeric. */
+export const CategorySlug = z.string().toLowerCase().regex(CATEGORY_PATTERN, {
+  error: 'Category must be a slug: 1-64 characters of a-z, 0-9, _ or -, starting with a letter or digit',
+});
+
+export const DatasetSource = z.enum(DATASET_SOURCES);
+export type DatasetSource = z.infer<typeof DatasetSource>;
+export const TrustLevel = z.enum(TRUST_LEVELS);
+
+/** `categories`: a comma-separated string (or, over tRPC, an array); items trimmed, empties dropped. */
+const CategoryList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) =>
+    (Array.isArray(value) ? value : [value])
+      .flatMap((item) => item.split(','))
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  )
+  .pipe(z.array(CategorySlug).max(MAX_CATEGORIES))
+  .meta({
+    description: `Comma-separated category list for multi-select (at most ${MAX_CATEGORIES}); items are trimmed and empty items dropped. Combined with \`category\` as a union.`,
+    example: 'pii,toxicity',
+  });
+
+/** An integer query parameter: numbers on tRPC, decimal strings on REST, same rules on both. */
+const integerParam = (min: number, max: number | undefined, fallback: number, description: string) => {
+  const base = z.coerce.number<number>().int().min(min);
+  return (max === undefined ? base : base.max(max)).default(fallback).meta({ description });
+};
+
+export const ListDatasetsInput = z.object({
+  org_id: OrgId,
+  category: CategorySlug.optional().meta({ description: 'Single category (legacy)', example: 'jailbreak' }),
+  categories: CategoryList.optional(),
+  source: DatasetSource.optional().meta({
+    description: 'znyx_sample | industry_standard | customer',
+  }),
+  limit: integerParam(1, 200, 50, 'Page size, 1-200'),
+  offset: integerParam(0, undefined, 0, 'Number of matching datasets to skip'),
+});
+export type ListDatasetsInput = z.input<typeof ListDatasetsInput>;
+
+const Timestamp = z.iso.datetime().nullable().meta({
+  description: 'ISO 8601 UTC with millisecond precision; always set by this service',
+  example: '2026-11-28T12:00:00.000Z',
+});
+
+export const Dataset = z
+  .object({
+    id: z.string().meta({ example: '5f0c6a52-3b2f-4b7e-9a37-0f4f2a9d7c11' }),
+    name: z.string().meta({ example: 'Jailbreak Prompts (sample)' }),
+    description: z.string().nullable(),
+    category: z.string().nullable().meta({ example: 'jailbreak' }),
+    trust_level: TrustLevel.meta({
+      description: 'verified (ZNYX samples), reviewed (industry benchmarks), unverified (customer data)',
+    }),
+    source: DatasetSource,
+    sample_count: z.number().int(),
+    is_public: z.boolean(),
+    created_by: z
+      .string()
+      .nullable()
+      .meta({ description: 'The creating token or user id; null for seeded or installed datasets' }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .meta({ id: 'Dataset' });
+export type Dataset = z.infer<typeof Dataset>;
+
+export const DatasetPage = z
+  .object({
+    total: z.number().int().meta({ description: 'Every match, ignoring limit and offset' }),
+    limit: z.number().int(),
+    offset: z.number().int(),
+    datasets: z.array(Dataset),
+  })
+  .meta({ id: 'DatasetPage' });
+export type DatasetPage = z.infer<typeof DatasetPage>;

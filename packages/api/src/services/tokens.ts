@@ -1,0 +1,75 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Scope, Store, TokenKind, TokenRecord } from '@znyx/db';
+import { ApiError } from '../errors';
+
+/** The label a token carries after `znyx_`, so a leaked token says what it can do. */
+const KIND_LABEL: Record<TokenKind, string> = { runtime: 'rt', ci: 'ci', admin: 'admin' };
+
+export const DEFAULT_SCOPES: Record<TokenKind, Scope[]> = {
+  runtime: ['read'],
+  ci: ['read', 'write'],
+  admin: ['read', 'write', 'admin'],
+};
+
+const SECRET_BYTES = 32;
+/** `znyx_<label>_` then 32 random bytes in base64url (43 characters). */
+const TOKEN_PATTERN = /^znyx_(rt|ci|admin)_[A-Za-z0-9_-]{43}$/;
+/** Enough of the token to recognise it in a list; never enough to use it. */
+const DISPLAY_PREFIX_SECRET_CHARS = 4;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+export interface IssuedToken {
+  /** The secret, shown once; only its hash is stored. */
+  token: string;
+  record: TokenRecord;
+}
+
+export async function issueToken(
+  store: Store,
+  input: { orgId: string; kind: TokenKind; expiresAt?: Date | null },
+): Promise<IssuedToken> {
+  const label = `znyx_${KIND_LABEL[input.kind]}_`;
+  const token = label + randomBytes(SECRET_BYTES).toString('base64url');
+  const record = await store.createToken({
+    orgId: input.orgId,
+    kind: input.kind,
+    scopes: DEFAULT_SCOPES[input.kind],
+    tokenHash: hashToken(token),
+    tokenPrefix: token.slice(0, label.length + DISPLAY_PREFIX_SECRET_CHARS),
+    expiresAt: input.expiresAt ?? null,
+  });
+  return { token, record };
+}
+
+/** Who is calling: the token's id, org, kind and scopes. */
+export interface Actor {
+  tokenId: string;
+  orgId: string;
+  kind: TokenKind;
+  scopes: readonly Scope[];
+}
+
+/** Resolves a presented token to its actor, or throws 401 for anything unusable. */
+export async function authenticateToken(store: Store, token: string, now = new Date()): Promise<Actor> {
+  if (!TOKEN_PATTERN.test(token)) throw ApiError.unauthorized('Invalid authentication credentials');
+  const record = await store.findTokenByHash(hashToken(token));
+  if (!record) throw ApiError.unauthorized('Invalid authentication credentials');
+  if (record.revokedAt) throw ApiError.unauthorized('Token has been revoked');
+  if (record.expiresAt && record.expiresAt.getTime() <= now.getTime()) {
+    throw ApiError.unauthorized('Token has expired');
+  }
+  return { tokenId: record.id, orgId: record.orgId, kind: record.kind, scopes: record.scopes };
+}
+
+/** 403 unless the actor belongs to `orgId` and holds `scope`. The same answer whether or not the org exists. */
+export function requireOrgAccess(actor: Actor, orgId: string, scope: Scope): void {
+  if (actor.orgId !== orgId.toLowerCase()) {
+    throw ApiError.forbidden('Token does not have access to this organization');
+  }
+  if (!actor.scopes.includes(scope)) {
+    throw ApiError.forbidden(`Token lacks the '${scope}' scope required for this operation`);
+  }
+}

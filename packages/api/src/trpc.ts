@@ -1,0 +1,58 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { OpenApiMeta } from 'trpc-to-openapi';
+import { z } from 'zod';
+import type { Context } from './context';
+import { ApiError, clientDetail, type InputLocation, toValidationIssues } from './errors';
+import { authenticateToken } from './services/tokens';
+
+const t = initTRPC
+  .context<Context>()
+  .meta<OpenApiMeta>()
+  .create({
+    // Never put stacks in error shapes, whatever NODE_ENV says.
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const detail = clientDetail(error);
+      return {
+        code: shape.code,
+        message: typeof detail === 'string' ? detail : 'Validation failed',
+        data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, detail },
+      };
+    },
+  });
+
+export const router = t.router;
+
+/**
+ * Turns a failed input parse into a 422 whose `loc` says where each field travels on the
+ * REST side: a `{name}` in the procedure's path, else the query string (GET) or the body.
+ */
+const validationErrors = t.middleware(async ({ meta, next, getRawInput }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const { error } = result;
+  if (error.code === 'BAD_REQUEST' && error.cause instanceof z.core.$ZodError) {
+    const openapi = meta?.openapi;
+    const locationOf = (field: string | undefined): InputLocation => {
+      if (field && openapi?.path.includes(`{${field}}`)) return 'path';
+      return openapi?.method === 'GET' || openapi?.method === 'DELETE' ? 'query' : 'body';
+    };
+    throw ApiError.validation(toValidationIssues(error.cause, await getRawInput(), locationOf));
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(validationErrors);
+
+/** Resolves the credential to an actor before the input is even parsed: a 401 comes first. */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const { credential } = ctx;
+  if (credential.kind === 'none') throw ApiError.unauthorized('Not authenticated');
+  if (credential.kind === 'malformed') {
+    throw ApiError.unauthorized('Invalid authentication credentials');
+  }
+  const actor = await authenticateToken(ctx.store, credential.token);
+  return next({ ctx: { actor } });
+});
+
+export { TRPCError };

@@ -1,0 +1,92 @@
+/**
+ * The vocabulary shared by every layer: closed sets stored in the database and the record
+ * shapes the store returns. Plain TypeScript, no ORM types, so callers never see a row.
+ */
+
+export const TOKEN_KINDS = ['runtime', 'ci', 'admin'] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
+
+export const SCOPES = ['read', 'write', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const DATASET_SOURCES = ['znyx_sample', 'industry_standard', 'customer'] as const;
+export type DatasetSource = (typeof DATASET_SOURCES)[number];
+
+export const TRUST_LEVELS = ['verified', 'reviewed', 'unverified'] as const;
+export type TrustLevel = (typeof TRUST_LEVELS)[number];
+
+export interface OrgRecord {
+  id: string;
+  name: string;
+  createdAt: Date;
+}
+
+/** A token as the store knows it. The secret itself is never stored, only its hash. */
+export interface TokenRecord {
+  id: string;
+  orgId: string;
+  kind: TokenKind;
+  scopes: Scope[];
+  tokenPrefix: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface NewToken {
+  orgId: string;
+  kind: TokenKind;
+  scopes: Scope[];
+  tokenHash: string;
+  tokenPrefix: string;
+  expiresAt: Date | null;
+}
+
+export interface DatasetRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  description: string | null;
+  category: string | null;
+  trustLevel: TrustLevel;
+  source: DatasetSource;
+  sampleCount: number;
+  isPublic: boolean;
+  createdBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewSample {
+  input: string;
+  expectedOutput?: string | null;
+  metadata?: Record<string, unknown> | null;
+}
+
+export interface NewDataset {
+  name: string;
+  description?: string | null;
+  category?: string | null;
+  trustLevel: TrustLevel;
+  source: DatasetSource;
+  isPublic: boolean;
+  createdBy?: string | null;
+  catalogSlug?: string | null;
+  /** Defaults to now; demo data spreads datasets over time. */
+  createdAt?: Date;
+  samples: readonly NewSample[];
+}
+
+export interface ListDatasetsParams {
+  orgId: string;
+  /** Matches any of these categories; empty or absent means no category filter. */
+  categories?: readonly string[];
+  source?: DatasetSource;
+  limit: number;
+  offset: number;
+}
+
+export interface DatasetPage {
+  total: number;
+  datasets: DatasetRecord[];
+}

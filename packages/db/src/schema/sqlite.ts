@@ -1,0 +1,76 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { DATASET_SOURCES, type Scope, TOKEN_KINDS, TRUST_LEVELS } from '../model';
+
+/** Timestamps are stored as integer milliseconds since the epoch (UTC). */
+const timestampMs = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+export const orgs = sqliteTable('orgs', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: timestampMs('created_at').notNull(),
+});
+
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: TOKEN_KINDS }).notNull(),
+    scopes: text('scopes', { mode: 'json' }).$type<Scope[]>().notNull(),
+    tokenHash: text('token_hash').notNull(),
+    tokenPrefix: text('token_prefix').notNull(),
+    createdAt: timestampMs('created_at').notNull(),
+    expiresAt: timestampMs('expires_at'),
+    revokedAt: timestampMs('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_tokens_token_hash_key').on(t.tokenHash), index('api_tokens_org_idx').on(t.orgId)],
+);
+
+export const datasets = sqliteTable(
+  'datasets',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description'),
+    category: text('category'),
+    trustLevel: text('trust_level', { enum: TRUST_LEVELS }).notNull(),
+    source: text('source', { enum: DATASET_SOURCES }).notNull(),
+    sampleCount: integer('sample_count').notNull().default(0),
+    isPublic: integer('is_public', { mode: 'boolean' }).notNull().default(false),
+    createdBy: text('created_by'),
+    /** The catalog entry a seeded or installed dataset came from; null for customer datasets. */
+    catalogSlug: text('catalog_slug'),
+    createdAt: timestampMs('created_at').notNull(),
+    updatedAt: timestampMs('updated_at').notNull(),
+  },
+  (t) => [
+    // Each index leads with org_id and ends with the list order (created_at DESC, name, id),
+    // so a page is read straight off the index without touching other orgs' rows or sorting.
+    index('datasets_org_order_idx').on(t.orgId, sql`${t.createdAt} desc`, t.name, t.id),
+    index('datasets_org_source_order_idx').on(t.orgId, t.source, sql`${t.createdAt} desc`, t.name, t.id),
+    index('datasets_org_category_order_idx').on(t.orgId, t.category, sql`${t.createdAt} desc`, t.name, t.id),
+    // One copy of a catalog entry per org: seeding and installing are idempotent by this key.
+    uniqueIndex('datasets_org_catalog_slug_key').on(t.orgId, t.catalogSlug),
+  ],
+);
+
+export const datasetSamples = sqliteTable(
+  'dataset_samples',
+  {
+    id: text('id').primaryKey(),
+    datasetId: text('dataset_id')
+      .notNull()
+      .references(() => datasets.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    input: text('input').notNull(),
+    expectedOutput: text('expected_output'),
+    metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [uniqueIndex('dataset_samples_dataset_position_key').on(t.datasetId, t.position)],
+);

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { and, count, eq, isNull, sql } from 'drizzle-orm';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { DatasetRecord, ListDatasetsParams, NewDataset, OrgRecord, TokenRecord } from '../model';
+import * as schema from '../schema/sqlite';
+import { znyxSampleDatasets } from '../seed/seed-datasets';
+import {
+  buildDatasetRows,
+  type DatasetRow,
+  datasetListOrder,
+  datasetListWhere,
+  type Store,
+  type TokenRow,
+  toDatasetRecord,
+  toTokenRecord,
+} from '../store';
+
+const { apiTokens, datasetSamples, datasets, orgs } = schema;
+
+// Compile-time check: the SQLite table yields exactly the shared row shapes.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const datasetRowMatches: Same<typeof datasets.$inferSelect, DatasetRow> = true;
+const tokenRowMatches: Same<typeof apiTokens.$inferSelect, TokenRow> = true;
+void datasetRowMatches;
+void tokenRowMatches;
+
+/** List Datasets' two queries: the total and the page, over the same WHERE. */
+function listQueries(db: Db, params: ListDatasetsParams) {
+  const where = datasetListWhere(datasets, params);
+  return {
+    countQuery: db.select({ n: count() }).from(datasets).where(where),
+    pageQuery: db
+      .select()
+      .from(datasets)
+      .where(where)
+      .orderBy(...datasetListOrder(datasets))
+      .limit(params.limit)
+      .offset(params.offset),
+  };
+}
+
+const MIGRATIONS = fileURLToPath(new URL('../migrations/sqlite', import.meta.url));
+
+type Db = BetterSQLite3Database<typeof schema>;
+
+/**
+ * Opens (creating if needed) the SQLite file at `path` and applies pending migrations.
+ * `:memory:` works too, for throwaway use.
+ */
+export function createSqliteStore(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db: Db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder: MIGRATIONS });
+
+  const insertDatasetsTx = (tx: Db, orgId: string, input: readonly NewDataset[]) => {
+    const now = new Date();
+    const created: DatasetRecord[] = [];
+    for (const item of input) {
+      const { dataset, samples } = buildDatasetRows(orgId, item, now);
+      const inserted = tx
+        .insert(datasets)
+        .values(dataset)
+        .onConflictDoNothing({ target: [datasets.orgId, datasets.catalogSlug] })
+        .returning({ id: datasets.id })
+        .get();
+      if (!inserted) continue; // this catalog entry is already in the org
+      if (samples.length > 0) tx.insert(datasetSamples).values(samples).run();
+      created.push(toDatasetRecord(dataset));
+    }
+    return created;
+  };
+
+  const orgColumns = { id: orgs.id, name: orgs.name, createdAt: orgs.createdAt };
+
+  return {
+    engine: 'sqlite',
+
+    async ping() {
+      db.get(sql`select 1`);
+    },
+
+    async close() {
+      sqlite.close();
+    },
+
+    async createOrg({ name }) {
+      const org: OrgRecord = { id: randomUUID(), name, createdAt: new Date() };
+      db.transaction((tx) => {
+        tx.insert(orgs).values(org).run();
+        insertDatasetsTx(tx, org.id, znyxSampleDatasets());
+      });
+      return org;
+    },
+
+    async getOrg(id) {
+      return db.select(orgColumns).from(orgs).where(eq(orgs.id, id)).get() ?? null;
+    },
+
+    async findOrgByName(name) {
+      return (
+        db.select(orgColumns).from(orgs).where(eq(orgs.name, name)).orderBy(orgs.createdAt).get() ?? null
+      );
+    },
+
+    async seedSampleDatasets(orgId) {
+      return db.transaction((tx) => insertDatasetsTx(tx, orgId, znyxSampleDatasets())).length;
+    },
+
+    async createToken(input) {
+      const row: TokenRow = {
+        id: randomUUID(),
+        ...input,
+        createdAt: new Date(),
+        revokedAt: null,
+      };
+      db.insert(apiTokens).values(row).run();
+      return toTokenRecord(row);
+    },
+
+    async findTokenByHash(tokenHash) {
+      const row = db.select().from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash)).get();
+      return row ? toTokenRecord(row) : null;
+    },
+
+    async revokeToken(id) {
+      return db.transaction((tx): TokenRecord | null => {
+        tx.update(apiTokens)
+          .set({ revokedAt: new Date() })
+          .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+          .run();
+        const row = tx.select().from(apiTokens).where(eq(apiTokens.id, id)).get();
+        return row ? toTokenRecord(row) : null;
+      });
+    },
+
+    async listDatasets(params) {
+      // One read transaction, so the total and the page come from the same snapshot.
+      return db.transaction((tx) => {
+        const { countQuery, pageQuery } = listQueries(tx, params);
+        const total = countQuery.get()?.n ?? 0;
+        return { total, datasets: pageQuery.all().map(toDatasetRecord) };
+      });
+    },
+
+    async explainListDatasets(params) {
+      const { sql: text, params: values } = listQueries(db, params).pageQuery.toSQL();
+      const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...values) as { detail: string }[];
+      return plan.map((step) => step.detail);
+    },
+
+    async insertDatasets(orgId, input) {
+      return db.transaction((tx) => insertDatasetsTx(tx, orgId, input));
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { type AnyColumn, and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import type {
+  DatasetPage,
+  DatasetRecord,
+  ListDatasetsParams,
+  NewDataset,
+  NewSample,
+  NewToken,
+  OrgRecord,
+  TokenRecord,
+} from './model';
+
+/**
+ * Everything the API needs from persistence. One implementation per engine; each is thin
+ * and shares the filter, order and mapping code below so both answer the same way.
+ */
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Creates the org and seeds its ZNYX sample datasets in one transaction. */
+  createOrg(input: { name: string }): Promise<OrgRecord>;
+  getOrg(id: string): Promise<OrgRecord | null>;
+  findOrgByName(name: string): Promise<OrgRecord | null>;
+  /** Adds whichever ZNYX sample datasets the org lacks; returns how many were added. */
+  seedSampleDatasets(orgId: string): Promise<number>;
+
+  createToken(input: NewToken): Promise<TokenRecord>;
+  findTokenByHash(tokenHash: string): Promise<TokenRecord | null>;
+  /** Marks the token revoked (first revocation time wins); null when no such token. */
+  revokeToken(id: string): Promise<TokenRecord | null>;
+
+  listDatasets(params: ListDatasetsParams): Promise<DatasetPage>;
+  /** The engine's query plan for List Datasets' page query, one line per plan step. */
+  explainListDatasets(params: ListDatasetsParams): Promise<string[]>;
+  /** Inserts datasets with their samples, all or nothing. */
+  insertDatasets(orgId: string, input: readonly NewDataset[]): Promise<DatasetRecord[]>;
+}
+
+/** The dataset columns every dialect's table has, named as drizzle exposes them. */
+export interface DatasetColumns {
+  id: AnyColumn;
+  orgId: AnyColumn;
+  name: AnyColumn;
+  category: AnyColumn;
+  source: AnyColumn;
+  createdAt: AnyColumn;
+}
+
+/** WHERE for List Datasets: the org, then each filter that is set. */
+export function datasetListWhere(t: DatasetColumns, params: ListDatasetsParams): SQL | undefined {
+  const categories = params.categories ?? [];
+  return and(
+    eq(t.orgId, params.orgId),
+    params.source ? eq(t.source, params.source) : undefined,
+    categories.length > 0 ? inArray(t.category, [...new Set(categories)]) : undefined,
+  );
+}
+
+/** The contract's total order: newest first, then name, then id. */
+export function datasetListOrder(t: DatasetColumns): SQL[] {
+  return [desc(t.createdAt), asc(t.name), asc(t.id)];
+}
+
+/** The row shape both dialects' dataset tables yield (checked at compile time in each). */
+export interface DatasetRow {
+  id: string;
+  orgId: string;
+  name: string;
+  description: string | null;
+  category: string | null;
+  trustLevel: DatasetRecord['trustLevel'];
+  source: DatasetRecord['source'];
+  sampleCount: number;
+  isPublic: boolean;
+  createdBy: string | null;
+  catalogSlug: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Rows out, records in: an explicit column list, never a row as-is. */
+export function toDatasetRecord(row: DatasetRow): DatasetRecord {
+  return {
+    id: row.id,
+    orgId: row.orgId,
+    name: row.name,
+    description: row.description,
+    category: row.category,
+    trustLevel: row.trustLevel,
+    source: row.source,
+    sampleCount: row.sampleCount,
+    isPublic: row.isPublic,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export interface TokenRow extends TokenRecord {
+  tokenHash: string;
+}
+
+export function toTokenRecord(row: TokenRow): TokenRecord {
+  return {
+    id: row.id,
+    orgId: row.orgId,
+    kind: row.kind,
+    scopes: row.scopes,
+    tokenPrefix: row.tokenPrefix,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    revokedAt: row.revokedAt,
+  };
+}
+
+/** Turns a NewDataset into the dataset row and its sample rows, ids and timestamps set. */
+export function buildDatasetRows(orgId: string, input: NewDataset, now: Date) {
+  const createdAt = input.createdAt ?? now;
+  const dataset: DatasetRow = {
+    id: randomUUID(),
+    orgId,
+    name: input.name,
+    description: input.description ?? null,
+    category: input.category ?? null,
+    trustLevel: input.trustLevel,
+    source: input.source,
+    sampleCount: input.samples.length,
+    isPublic: input.isPublic,
+    createdBy: input.createdBy ?? null,
+    catalogSlug: input.catalogSlug ?? null,
+    createdAt,
+    updatedAt: createdAt,
+  };
+  const samples = input.samples.map((sample: NewSample, position) => ({
+    id: randomUUID(),
+    datasetId: dataset.id,
+    position,
+    input: sample.input,
+    expectedOutput: sample.expectedOutput ?? null,
+    metadata: sample.metadata ?? null,
+  }));
+  return { dataset, samples };
+}
