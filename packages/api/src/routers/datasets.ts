@@ -17,6 +17,7 @@ export const datasetsRouter = router({
           'List evaluation datasets for an organization: ZNYX samples, installed industry benchmarks and ' +
           "the team's own, newest first. Any runtime, CI or admin token of the org can read it (scope `read`).",
         tags: TAGS,
+        successDescription: 'Successful Response',
         errorResponses: {
           401: 'Missing, malformed, unknown, expired or revoked token.',
           403: 'Token does not have org access (wrong org_id, or insufficient scope).',

@@ -30,7 +30,7 @@ const CategoryList = z
   )
   .pipe(z.array(CategorySlug).max(MAX_CATEGORIES))
   .meta({
-    description: `Comma-separated category list for multi-select (at most ${MAX_CATEGORIES}); items are trimmed and empty items dropped. Combined with \`category\` as a union.`,
+    description: `Comma-separated category list for multi-select (at most ${MAX_CATEGORIES}); items are trimmed, lower-cased, and empty items dropped; the parameter may also be repeated. Combined with \`category\` as a union.`,
     example: 'pii,toxicity',
   });
 
@@ -42,11 +42,12 @@ const integerParam = (min: number, max: number | undefined, fallback: number, de
 
 export const ListDatasetsInput = z.object({
   org_id: OrgId,
-  category: CategorySlug.optional().meta({ description: 'Single category (legacy)', example: 'jailbreak' }),
+  category: CategorySlug.meta({
+    description: 'Single category (legacy); lower-cased before it is checked',
+    example: 'jailbreak',
+  }).optional(),
   categories: CategoryList.optional(),
-  source: DatasetSource.optional().meta({
-    description: 'znyx_sample | industry_standard | customer',
-  }),
+  source: DatasetSource.meta({ description: 'znyx_sample | industry_standard | customer' }).optional(),
   limit: integerParam(1, 200, 50, 'Page size, 1-200'),
   offset: integerParam(0, undefined, 0, 'Number of matching datasets to skip'),
 });
