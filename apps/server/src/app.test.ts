@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { issueToken } from '@znyx/api';
+import { issueToken, perMinuteRateLimiter } from '@znyx/api';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoDatasets } from './demo-data';
@@ -181,12 +181,15 @@ describe('validation (422)', () => {
     ['limit=-5', 'greater_than_equal'],
     ['limit=abc', undefined],
     ['limit=1.5', 'int_parsing'],
+    ['limit=1e1', 'int_parsing'],
+    ['limit=0x10', 'int_parsing'],
+    ['limit=%20', 'int_parsing'],
     ['limit=5&limit=6', undefined],
   ])('rejects %s', async (query, type) => {
     await expect422(query, ['query', 'limit'], type);
   });
 
-  it.each([['offset=-1'], ['offset=x'], ['offset=0.5'], ['offset=1&offset=2']])(
+  it.each([['offset=-1'], ['offset=x'], ['offset=0.5'], ['offset=%20'], ['offset=1&offset=2']])(
     'rejects %s',
     async (query) => {
       await expect422(query, ['query', 'offset']);
@@ -396,7 +399,8 @@ describe('the rest of the HTTP surface', () => {
       in: 'header',
       name: 'X-API-Key',
     });
-    for (const code of ['401', '403', '422']) expect(op.responses[code]).toBeDefined();
+    for (const code of ['401', '403', '422', '429', '500']) expect(op.responses[code]).toBeDefined();
+    expect(op.responses['429'].headers['Retry-After']).toBeDefined();
     expect(op.responses['400']).toBeUndefined();
     expect(op.responses['422'].content['application/json'].schema.$ref).toBe(
       '#/components/schemas/HTTPValidationError',
@@ -488,6 +492,44 @@ describe('internal errors', () => {
       expect(logged.some((line) => line.includes('boom-trpc'))).toBe(true);
     } finally {
       await broken.close();
+    }
+  });
+});
+
+describe('rate limiting', () => {
+  it('allows the configured requests per minute per token, then answers 429 with Retry-After', async () => {
+    const limited = await startTestServer({ rateLimiter: perMinuteRateLimiter(3) });
+    try {
+      const { org, runtime, ci } = await createOrgWithTokens(limited.store, 'Limited');
+      const call = (token: string) => fetch(limited.url + listPath(org.id), { headers: bearer(token) });
+      for (let i = 0; i < 3; i++) expect((await call(runtime)).status).toBe(200);
+      const over = await call(runtime);
+      expect(over.status).toBe(429);
+      const retryAfter = Number(over.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(await over.json()).toEqual({
+        detail: expect.stringMatching(/^Rate limit of 3 requests per minute exceeded/),
+      });
+
+      // The budget is per token: another token of the same org is unaffected.
+      expect((await call(ci)).status).toBe(200);
+
+      // The same procedure over tRPC spends the same budget.
+      const input = encodeURIComponent(JSON.stringify({ org_id: org.id }));
+      const trpc = await fetch(`${limited.url}/trpc/datasets.list?input=${input}`, {
+        headers: bearer(runtime),
+      });
+      expect(trpc.status).toBe(429);
+      expect(trpc.headers.get('retry-after')).toBeTruthy();
+      expect(((await trpc.json()) as { error: { data: { code: string } } }).error.data.code).toBe(
+        'TOO_MANY_REQUESTS',
+      );
+
+      // A request without a valid credential is a 401, never counted against anyone.
+      expect((await fetch(limited.url + listPath(org.id))).status).toBe(401);
+    } finally {
+      await limited.close();
     }
   });
 });

@@ -1,10 +1,11 @@
+import type { IncomingMessage } from 'node:http';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import { appRouter, createContext, INTERNAL_ERROR_MESSAGE } from '@znyx/api';
+import { appRouter, createContext, INTERNAL_ERROR_MESSAGE, type RateLimiter } from '@znyx/api';
 import type { Store } from '@znyx/db';
 import express, { type ErrorRequestHandler, type Request } from 'express';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
-import { authChallenge, logCallError } from './errors';
+import { errorHeaders, logCallError } from './errors';
 import type { Logger } from './logger';
 import { buildOpenApiDocument } from './openapi';
 import { assignRequestId } from './request-id';
@@ -13,11 +14,15 @@ import { restApi } from './rest';
 export interface AppDeps {
   store: Store;
   logger: Logger;
+  /** Per-token request budget; none means unlimited. */
+  rateLimiter?: RateLimiter;
 }
 
 /** The whole HTTP surface. Wiring only: every behaviour lives in packages/api. */
-export function createApp({ store, logger }: AppDeps): express.Express {
+export function createApp({ store, logger, rateLimiter }: AppDeps): express.Express {
   const app = express();
+  const contextFor = (req: IncomingMessage) =>
+    createContext({ store, headers: req.headers, requestId: String(req.id), rateLimiter });
   app.disable('x-powered-by');
   const openApiDocument = buildOpenApiDocument();
 
@@ -60,13 +65,13 @@ export function createApp({ store, logger }: AppDeps): express.Express {
     '/trpc',
     createExpressMiddleware({
       router: appRouter,
-      createContext: ({ req }) => createContext({ store, headers: req.headers, requestId: String(req.id) }),
-      responseMeta: ({ errors }) => ({ headers: authChallenge(errors) }),
+      createContext: ({ req }) => contextFor(req),
+      responseMeta: ({ errors }) => ({ headers: errorHeaders(errors) }),
       onError: ({ error, path, req }) => logCallError(logger, { error, path, requestId: String(req.id) }),
     }),
   );
 
-  app.use(restApi({ store, logger }));
+  app.use(restApi({ createContext: contextFor, logger }));
 
   const allowedMethods = methodsByPath(openApiDocument);
   app.use((req, res) => {

@@ -1,6 +1,6 @@
 import { createOrgWithAdminToken, issueToken, OrgId } from '@znyx/api';
 import { openStore, type Store, TOKEN_KINDS, type TokenKind } from '@znyx/db';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { generateDemoDatasets } from './demo-data';
 import { loadEnv } from './env';
 
@@ -128,7 +128,11 @@ function buildCli(openDb: () => Store, write: (text: string) => void): Command {
     .action(
       run(async (store, opts: { org: string; count: number; seed: number }) => {
         await requireOrg(store, opts.org);
-        const created = await store.insertDatasets(opts.org, generateDemoDatasets(opts.count, opts.seed));
+        const taken = await store.listDatasetNames(opts.org);
+        const created = await store.insertDatasets(
+          opts.org,
+          generateDemoDatasets(opts.count, opts.seed, taken),
+        );
         return {
           json: { created: created.length },
           text: `Created ${created.length} datasets in org ${opts.org}.`,
@@ -139,18 +143,18 @@ function buildCli(openDb: () => Store, write: (text: string) => void): Command {
 }
 
 async function main(): Promise<number> {
-  const env = loadEnv(process.env);
-  const program = buildCli(
-    () => openStore(env.DATABASE_URL),
-    (text) => process.stdout.write(text),
-  );
-  program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
   try {
+    const env = loadEnv(process.env);
+    const program = buildCli(
+      () => openStore(env.DATABASE_URL),
+      (text) => process.stdout.write(text),
+    );
+    program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
     await program.parseAsync(process.argv);
     return 0;
   } catch (error) {
     // commander already printed its own usage errors; --help/--version exit 0.
-    if (error instanceof Error && 'exitCode' in error) return Number(error.exitCode);
+    if (error instanceof CommanderError) return error.exitCode;
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }

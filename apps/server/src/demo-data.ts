@@ -117,18 +117,31 @@ function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)] as T;
 }
 
-/** `count` varied customer datasets with a few sample rows each, spread over the past year. */
-export function generateDemoDatasets(count: number, seed: number, now = new Date()): NewDataset[] {
+/**
+ * `count` varied customer datasets with a few sample rows each, spread over the past year.
+ * Names avoid `takenNames` (compared case-insensitively, as the org's unique index does) by
+ * adding a version suffix: "… Golden Set v2".
+ */
+export function generateDemoDatasets(
+  count: number,
+  seed: number,
+  takenNames: Iterable<string> = [],
+  now = new Date(),
+): NewDataset[] {
   const rand = random(seed);
-  const used = new Map<string, number>();
+  const taken = new Set([...takenNames].map((name) => name.toLowerCase()));
+  const uniqueName = (base: string) => {
+    let name = base;
+    for (let version = 2; taken.has(name.toLowerCase()); version++) name = `${base} v${version}`;
+    taken.add(name.toLowerCase());
+    return name;
+  };
   const result: NewDataset[] = [];
   for (let i = 0; i < count; i++) {
     const category = pick(rand, CATEGORIES);
     const topic = TOPICS[category] as { label: string; prompts: string[] };
     const product = pick(rand, PRODUCTS);
     const base = `${product} ${topic.label} ${pick(rand, KINDS)}`;
-    const seen = (used.get(base) ?? 0) + 1;
-    used.set(base, seen);
     const sampleCount = 1 + Math.floor(rand() * 8);
     const samples: NewSample[] = Array.from({ length: sampleCount }, (_, n) => ({
       input: topic.prompts[n % topic.prompts.length] as string,
@@ -136,7 +149,7 @@ export function generateDemoDatasets(count: number, seed: number, now = new Date
       metadata: { product, variant: n + 1 },
     }));
     result.push({
-      name: seen === 1 ? base : `${base} ${seen}`,
+      name: uniqueName(base),
       description: `${topic.label} cases for ${product}.`,
       category,
       trustLevel: rand() < 0.2 ? 'reviewed' : 'unverified',

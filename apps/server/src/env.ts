@@ -6,6 +6,8 @@ const EnvSchema = z.object({
   PORT: z.coerce.number<number>().int().min(0).max(65_535).default(3000),
   /** `postgres://…` (not yet supported), `file:/absolute/path.db`, or a plain SQLite path. */
   DATABASE_URL: z.string().min(1).default('./data/znyx.db'),
+  /** Requests per minute per token, per process; 0 turns the limit off. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number<number>().int().min(0).default(1200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof EnvSchema>;

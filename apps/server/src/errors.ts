@@ -1,12 +1,21 @@
 import type { TRPCError } from '@trpc/server';
+import { ApiError } from '@znyx/api';
 import type { Logger } from './logger';
 
 /**
- * Transport hooks shared by /trpc and the REST paths: the 401 challenge header, and one
- * log line per failed call (internal errors with their stack, server-side only).
+ * Transport hooks shared by /trpc and the REST paths: the headers some errors carry (the 401
+ * challenge, Retry-After on 429), and one log line per failed call (internal errors with their
+ * stack, server-side only).
  */
-export function authChallenge(errors: readonly TRPCError[]): Record<string, string> | undefined {
-  return errors.some((e) => e.code === 'UNAUTHORIZED') ? { 'WWW-Authenticate': 'Bearer' } : undefined;
+export function errorHeaders(errors: readonly TRPCError[]): Record<string, string> | undefined {
+  const headers: Record<string, string> = {};
+  for (const error of errors) {
+    if (error.code === 'UNAUTHORIZED') headers['WWW-Authenticate'] = 'Bearer';
+    if (error instanceof ApiError && error.retryAfterSeconds !== undefined) {
+      headers['Retry-After'] = String(error.retryAfterSeconds);
+    }
+  }
+  return Object.keys(headers).length > 0 ? headers : undefined;
 }
 
 export function logCallError(

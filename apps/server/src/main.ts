@@ -1,8 +1,8 @@
-import { createOrgWithAdminToken, issueToken } from '@znyx/api';
+import { createOrgWithAdminToken, issueToken, perMinuteRateLimiter } from '@znyx/api';
 import { openStore, type Store } from '@znyx/db';
 import { EnvError, loadEnv } from './env';
 import { createLogger } from './logger';
-import { startServer } from './server';
+import { type RunningServer, startServer } from './server';
 
 const DEMO_ORG_NAME = 'Demo Org';
 
@@ -29,14 +29,11 @@ async function printDemo(store: Store, baseUrl: string): Promise<void> {
 async function main(): Promise<void> {
   const env = loadEnv(process.env);
   const logger = createLogger(env.LOG_LEVEL);
-  const store = openStore(env.DATABASE_URL);
-  const running = await startServer({ store, logger, host: env.HOST, port: env.PORT });
-  logger.info({ url: running.url, engine: store.engine }, 'listening');
-  if (process.argv.includes('--demo')) await printDemo(store, running.url);
-
+  let running: RunningServer | undefined;
+  // Registered before anything starts, so a signal during start-up still exits cleanly.
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    running.close().then(
+    (running ? running.close() : Promise.resolve()).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
@@ -46,6 +43,13 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+
+  const store = openStore(env.DATABASE_URL);
+  const rateLimiter =
+    env.RATE_LIMIT_PER_MINUTE > 0 ? perMinuteRateLimiter(env.RATE_LIMIT_PER_MINUTE) : undefined;
+  running = await startServer({ store, logger, rateLimiter, host: env.HOST, port: env.PORT });
+  logger.info({ url: running.url, engine: store.engine }, 'listening');
+  if (process.argv.includes('--demo')) await printDemo(store, running.url);
 }
 
 main().catch((error: unknown) => {

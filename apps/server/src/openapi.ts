@@ -53,7 +53,7 @@ const DEFAULT_ERROR_DESCRIPTIONS: Record<string, string> = {
   404: 'Resource does not exist in this org.',
   409: 'Conflict with an existing resource.',
   422: 'Validation Error',
-  429: 'Too many requests; retry after the time in Retry-After.',
+  429: 'Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds.',
   500: 'Internal Server Error',
 };
 
@@ -83,9 +83,11 @@ export function buildOpenApiDocument(): OpenAPIObject {
   });
 
   for (const pathItem of Object.values(document.paths ?? {})) {
-    for (const operation of Object.values(pathItem as Record<string, { responses?: Responses }>)) {
+    for (const operation of Object.values(
+      pathItem as Record<string, { responses?: Responses; security?: [] }>,
+    )) {
       if (!operation?.responses) continue;
-      operation.responses = fastApiResponses(operation.responses);
+      operation.responses = fastApiResponses(operation.responses, Boolean(operation.security?.length));
     }
   }
   const schemas = Object.fromEntries(
@@ -95,7 +97,8 @@ export function buildOpenApiDocument(): OpenAPIObject {
   return document;
 }
 
-function fastApiResponses(responses: Responses): Responses {
+/** Every error an operation can answer with, in FastAPI's shape; token-protected ones can also be rate limited. */
+function fastApiResponses(responses: Responses, isProtected: boolean): Responses {
   const result: Responses = {};
   for (const [status, response] of Object.entries(responses)) {
     const code = Number(status);
@@ -107,6 +110,7 @@ function fastApiResponses(responses: Responses): Responses {
     }
     result[status] = errorResponse(status, response.description);
   }
+  if (isProtected) result['429'] = errorResponse('429');
   result['500'] = errorResponse('500');
   return result;
 }
@@ -118,6 +122,9 @@ function errorResponse(status: string, description?: string) {
     content: { 'application/json': { schema } },
     ...(status === '401'
       ? { headers: { 'WWW-Authenticate': { schema: { type: 'string' }, description: 'Bearer' } } }
+      : {}),
+    ...(status === '429'
+      ? { headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } } }
       : {}),
   };
 }

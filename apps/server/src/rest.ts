@@ -1,23 +1,23 @@
-import type { ServerResponse } from 'node:http';
-import { appRouter, createContext, INTERNAL_ERROR_MESSAGE } from '@znyx/api';
-import type { Store } from '@znyx/db';
-import type { Request, RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { appRouter, type Context, INTERNAL_ERROR_MESSAGE } from '@znyx/api';
+import type { RequestHandler } from 'express';
 import { createOpenApiNodeHttpHandler } from 'trpc-to-openapi';
-import { authChallenge, logCallError } from './errors';
+import { errorHeaders, logCallError } from './errors';
 import type { Logger } from './logger';
 
 /**
  * The documented REST paths (`/v1/...`), served from the same router through
  * trpc-to-openapi. Unmatched paths fall through to Express (404/405).
  */
-export function restApi(deps: { store: Store; logger: Logger }): RequestHandler {
+export function restApi(deps: {
+  createContext: (req: IncomingMessage) => Context;
+  logger: Logger;
+}): RequestHandler {
   const handler = createOpenApiNodeHttpHandler({
     router: appRouter,
-    createContext: ({ req }) =>
-      createContext({ store: deps.store, headers: req.headers, requestId: String((req as Request).id) }),
-    responseMeta: ({ errors }) => ({ headers: authChallenge(errors) }),
-    onError: ({ error, path, req }) =>
-      logCallError(deps.logger, { error, path, requestId: String((req as Request).id) }),
+    createContext: ({ req }) => deps.createContext(req),
+    responseMeta: ({ errors }) => ({ headers: errorHeaders(errors) }),
+    onError: ({ error, path, req }) => logCallError(deps.logger, { error, path, requestId: String(req.id) }),
   });
   return (req, res, next) => {
     sendErrorsAsFastApi(res);

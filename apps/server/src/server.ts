@@ -1,8 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Store } from '@znyx/db';
-import { createApp } from './app';
-import type { Logger } from './logger';
+import { type AppDeps, createApp } from './app';
 
 export interface RunningServer {
   server: Server;
@@ -12,13 +10,13 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function startServer(opts: {
-  store: Store;
-  logger: Logger;
-  host: string;
-  port: number;
-}): Promise<RunningServer> {
-  const app = createApp({ store: opts.store, logger: opts.logger });
+export async function startServer(
+  opts: AppDeps & {
+    host: string;
+    port: number;
+  },
+): Promise<RunningServer> {
+  const app = createApp(opts);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(opts.port, opts.host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
@@ -26,6 +24,15 @@ export async function startServer(opts: {
   const host = address.includes(':') ? `[${address}]` : address;
 
   let closing: Promise<void> | undefined;
+  // While closing, keep-alive connections must not hold the process open until their idle
+  // timeout: new requests are answered with `Connection: close`, and a connection whose
+  // in-flight request just finished is closed as soon as it is idle.
+  server.prependListener('request', (_req, res) => {
+    if (closing) res.shouldKeepAlive = false;
+    res.once('finish', () => {
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+  });
   const close = (graceMs = 10_000) => {
     closing ??= new Promise<void>((resolve) => {
       const force = setTimeout(() => server.closeAllConnections(), graceMs);

@@ -1,19 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createOrgWithAdminToken, issueToken } from '@znyx/api';
+import { createOrgWithAdminToken, issueToken, type RateLimiter } from '@znyx/api';
 import { createSqliteStore, type Store } from '@znyx/db';
 import { createLogger } from './logger';
 import { startServer } from './server';
 
 /** A real server on an ephemeral port over a fresh SQLite file, with its log lines captured. */
-export async function startTestServer() {
+export async function startTestServer(options: { rateLimiter?: RateLimiter } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'znyx-server-'));
   const dbPath = join(dir, 'znyx.db');
   const store = createSqliteStore(dbPath);
   const logLines: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logLines.push(line) });
-  const running = await startServer({ store, logger, host: '127.0.0.1', port: 0 });
+  const running = await startServer({ store, logger, ...options, host: '127.0.0.1', port: 0 });
   return {
     url: running.url,
     dbPath,

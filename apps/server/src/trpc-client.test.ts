@@ -95,7 +95,11 @@ describe('typed tRPC client', () => {
     expect(invalid.data?.code).toBe('UNPROCESSABLE_CONTENT');
     expectTypeOf(invalid.data?.detail).toEqualTypeOf<string | ValidationIssue[] | undefined>();
     expect(invalid.data?.detail).toEqual([
-      { loc: ['query', 'limit'], msg: 'Input should be greater than or equal to 1', type: 'greater_than_equal' },
+      {
+        loc: ['query', 'limit'],
+        msg: 'Input should be greater than or equal to 1',
+        type: 'greater_than_equal',
+      },
     ]);
   });
 });

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Store } from '@znyx/db';
+import type { RateLimiter } from './services/rate-limit';
 
 /**
  * What a request presented as its credential, before anyone looked it up:
@@ -24,16 +25,20 @@ export interface Context {
   store: Store;
   credential: Credential;
   requestId: string;
+  /** Per-token request budget; absent means no limit. */
+  rateLimiter?: RateLimiter;
 }
 
 export function createContext(input: {
   store: Store;
   headers: IncomingHttpHeaders;
   requestId: string;
+  rateLimiter?: RateLimiter;
 }): Context {
   return {
     store: input.store,
     credential: credentialFromHeaders(input.headers),
     requestId: input.requestId,
+    rateLimiter: input.rateLimiter,
   };
 }

@@ -32,6 +32,8 @@ export const INTERNAL_ERROR_MESSAGE = 'Internal Server Error';
 export class ApiError extends TRPCError {
   readonly reason: ApiErrorCode;
   readonly detail: string | ValidationIssue[];
+  /** Set on rate_limited errors: sent as the Retry-After header. */
+  retryAfterSeconds?: number;
 
   constructor(reason: ApiErrorCode, detail: string | ValidationIssue[], cause?: unknown) {
     super({
@@ -55,6 +57,11 @@ export class ApiError extends TRPCError {
   }
   static validation(issues: ValidationIssue[]) {
     return new ApiError('validation', issues);
+  }
+  static rateLimited(detail: string, retryAfterSeconds: number) {
+    const error = new ApiError('rate_limited', detail);
+    error.retryAfterSeconds = retryAfterSeconds;
+    return error;
   }
 }
 
@@ -88,11 +95,10 @@ function describeIssue(issue: z.core.$ZodIssue, missing: boolean): { msg: string
   switch (issue.code) {
     case 'invalid_type':
       if (missing) return { msg: 'Field required', type: 'missing' };
-      if (issue.expected === 'int') {
+      // Every numeric input of this API is an integer; zod reports a string given to an
+      // integer schema as "expected number", a fraction as "expected int".
+      if (issue.expected === 'int' || issue.expected === 'number') {
         return { msg: 'Input should be a valid integer', type: 'int_parsing' };
-      }
-      if (issue.expected === 'number') {
-        return { msg: 'Input should be a valid number', type: 'float_parsing' };
       }
       return { msg: `Input should be a valid ${issue.expected}`, type: `${issue.expected}_type` };
     case 'too_small':

@@ -44,7 +44,10 @@ const validationErrors = t.middleware(async ({ meta, next, getRawInput }) => {
 
 export const publicProcedure = t.procedure.use(validationErrors);
 
-/** Resolves the credential to an actor before the input is even parsed: a 401 comes first. */
+/**
+ * Resolves the credential to an actor before the input is even parsed, so a 401 comes first;
+ * then spends one unit of the token's rate budget.
+ */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const { credential } = ctx;
   if (credential.kind === 'none') throw ApiError.unauthorized('Not authenticated');
@@ -52,6 +55,7 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
     throw ApiError.unauthorized('Invalid authentication credentials');
   }
   const actor = await authenticateToken(ctx.store, credential.token);
+  await ctx.rateLimiter?.consume(actor.tokenId);
   return next({ ctx: { actor } });
 });
 

@@ -36,6 +36,8 @@ export interface Store {
   listDatasets(params: ListDatasetsParams): Promise<DatasetPage>;
   /** The engine's query plan for List Datasets' page query, one line per plan step. */
   explainListDatasets(params: ListDatasetsParams): Promise<string[]>;
+  /** Every dataset name in the org (for tools that must pick names not yet taken). */
+  listDatasetNames(orgId: string): Promise<string[]>;
   /** Inserts datasets with their samples, all or nothing. */
   insertDatasets(orgId: string, input: readonly NewDataset[]): Promise<DatasetRecord[]>;
 }

@@ -34,10 +34,34 @@ const CategoryList = z
     example: 'pii,toxicity',
   });
 
-/** An integer query parameter: numbers on tRPC, decimal strings on REST, same rules on both. */
+const DECIMAL_INTEGER = /^[+-]?\d+$/;
+
+/**
+ * An integer parameter: a number over tRPC, a decimal string over REST (the query string has
+ * only strings). Anything else, such as ' ', '1e2', '0x10' or '1.5', fails as "not an integer".
+ */
 const integerParam = (min: number, max: number | undefined, fallback: number, description: string) => {
-  const base = z.coerce.number<number>().int().min(min);
-  return (max === undefined ? base : base.max(max)).default(fallback).meta({ description });
+  const range = max === undefined ? z.int().min(min) : z.int().min(min).max(max);
+  return z
+    .preprocess<unknown, typeof range, number>(
+      (value: unknown) => (typeof value === 'string' && DECIMAL_INTEGER.test(value) ? Number(value) : value),
+      range,
+    )
+    .default(fallback)
+    .meta({
+      description,
+      // The document shows the wire type, not the preprocessing step.
+      override: ({ jsonSchema }) => {
+        for (const key of Object.keys(jsonSchema)) delete jsonSchema[key as keyof typeof jsonSchema];
+        Object.assign(jsonSchema, {
+          type: 'integer',
+          minimum: min,
+          ...(max === undefined ? {} : { maximum: max }),
+          default: fallback,
+          description,
+        });
+      },
+    });
 };
 
 export const ListDatasetsInput = z.object({

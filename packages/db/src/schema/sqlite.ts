@@ -57,6 +57,8 @@ export const datasets = sqliteTable(
     index('datasets_org_category_order_idx').on(t.orgId, t.category, sql`${t.createdAt} desc`, t.name, t.id),
     // One copy of a catalog entry per org: seeding and installing are idempotent by this key.
     uniqueIndex('datasets_org_catalog_slug_key').on(t.orgId, t.catalogSlug),
+    // Names are unique within an org, compared case-insensitively.
+    uniqueIndex('datasets_org_name_key').on(t.orgId, sql`lower(${t.name})`),
   ],
 );
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { SQLITE_MIGRATIONS_DIR } from '../migrations-dir';
 import type { DatasetRecord, ListDatasetsParams, NewDataset, OrgRecord, TokenRecord } from '../model';
 import * as schema from '../schema/sqlite';
 import { znyxSampleDatasets } from '../seed/seed-datasets';
@@ -44,8 +44,6 @@ function listQueries(db: Db, params: ListDatasetsParams) {
   };
 }
 
-const MIGRATIONS = fileURLToPath(new URL('../migrations/sqlite', import.meta.url));
-
 type Db = BetterSQLite3Database<typeof schema>;
 
 /**
@@ -60,7 +58,7 @@ export function createSqliteStore(path: string): Store {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db: Db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: MIGRATIONS });
+  migrate(db, { migrationsFolder: SQLITE_MIGRATIONS_DIR });
 
   const insertDatasetsTx = (tx: Db, orgId: string, input: readonly NewDataset[]) => {
     const now = new Date();
@@ -156,6 +154,11 @@ export function createSqliteStore(path: string): Store {
       const { sql: text, params: values } = listQueries(db, params).pageQuery.toSQL();
       const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...values) as { detail: string }[];
       return plan.map((step) => step.detail);
+    },
+
+    async listDatasetNames(orgId) {
+      const rows = db.select({ name: datasets.name }).from(datasets).where(eq(datasets.orgId, orgId)).all();
+      return rows.map((row) => row.name);
     },
 
     async insertDatasets(orgId, input) {

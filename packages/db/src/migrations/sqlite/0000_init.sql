@@ -45,6 +45,7 @@ CREATE INDEX `datasets_org_order_idx` ON `datasets` (`org_id`,"created_at" desc,
 CREATE INDEX `datasets_org_source_order_idx` ON `datasets` (`org_id`,`source`,"created_at" desc,`name`,`id`);--> statement-breakpoint
 CREATE INDEX `datasets_org_category_order_idx` ON `datasets` (`org_id`,`category`,"created_at" desc,`name`,`id`);--> statement-breakpoint
 CREATE UNIQUE INDEX `datasets_org_catalog_slug_key` ON `datasets` (`org_id`,`catalog_slug`);--> statement-breakpoint
+CREATE UNIQUE INDEX `datasets_org_name_key` ON `datasets` (`org_id`,lower("name"));--> statement-breakpoint
 CREATE TABLE `orgs` (
 	`id` text PRIMARY KEY NOT NULL,
 	`name` text NOT NULL,
