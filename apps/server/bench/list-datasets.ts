@@ -1,6 +1,6 @@
 /**
  * List Datasets under load: seeds a SQLite file with many orgs and one large org, starts the
- * real server as a child process (info-level JSON logs to /dev/null), and drives it with
+ * real server as a child process (info-level JSON logs drained, rate limit off), and drives it with
  * autocannon. Prints throughput, latency percentiles and the server's peak RSS.
  *
  *   pnpm --filter @znyx/server bench            # defaults: 1,000 orgs x 100 datasets + one 20,000-dataset org
@@ -27,9 +27,11 @@ const dbPath = join(dir, 'bench.db');
 async function seed() {
   const store = createSqliteStore(dbPath);
   const started = performance.now();
+  let typical = { orgId: '', token: '' };
   for (let i = 0; i < ORGS; i++) {
-    const { org } = await createOrgWithAdminToken(store, `Org ${i}`);
+    const { org, admin } = await createOrgWithAdminToken(store, `Org ${i}`);
     await store.insertDatasets(org.id, generateDemoDatasets(PER_ORG, i + 1));
+    if (i === 0) typical = { orgId: org.id, token: admin.token };
   }
   const big = await createOrgWithAdminToken(store, 'Big Org');
   const bigOrgDatasets = generateDemoDatasets(BIG_ORG, 7);
@@ -41,12 +43,21 @@ async function seed() {
   console.log(
     `seeded ${total.toLocaleString()} datasets in ${ORGS + 1} orgs in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
-  return { orgId: big.org.id, token: big.admin.token };
+  return { big: { orgId: big.org.id, token: big.admin.token }, typical };
 }
 
 async function startServer(): Promise<{ url: string; pid: number; stop: () => void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbPath, LOG_LEVEL: 'info' },
+    // The per-token rate limit is off: this measures the list itself, from one token.
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: dbPath,
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_PER_MINUTE: '0',
+      NODE_ENV: 'production',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -72,25 +83,29 @@ function rssMb(pid: number): number {
 }
 
 async function main() {
-  const { orgId, token } = await seed();
+  const { big, typical } = await seed();
   const server = await startServer();
-  const base = `${server.url}/v1/orgs/${orgId}/datasets`;
-  const cases: [string, string][] = [
-    ['first page (limit 50)', ''],
-    ['source=customer', '?source=customer'],
-    ['categories=pii,toxicity', '?categories=pii,toxicity'],
-    ['source + categories', '?source=customer&categories=bias,jailbreak,pii'],
-    ['limit=200', '?limit=200'],
-    ['deep page offset=15000', '?offset=15000'],
+  const url = (org: { orgId: string }) => `${server.url}/v1/orgs/${org.orgId}/datasets`;
+  const cases: [string, string, { orgId: string; token: string }][] = [
+    [`typical org (${PER_ORG + 6}), first page`, '', typical],
+    ['first page (limit 50)', '', big],
+    ['source=customer', '?source=customer', big],
+    ['categories=pii,toxicity', '?categories=pii,toxicity', big],
+    ['source + categories', '?source=customer&categories=bias,jailbreak,pii', big],
+    ['categories, no match', '?categories=nothing-here,nor-here', big],
+    ['limit=200', '?limit=200', big],
+    ['deep page offset=15000', '?offset=15000', big],
   ];
-  console.log(`\n${CONNECTIONS} connections, ${SECONDS} s per case, org with ${BIG_ORG + 6} datasets\n`);
+  console.log(
+    `\n${CONNECTIONS} connections, ${SECONDS} s per case; unless said, the org with ${BIG_ORG + 6} datasets\n`,
+  );
   console.log('case                          req/s    p50 ms  p97.5 ms  p99 ms  non-2xx');
-  for (const [name, query] of cases) {
+  for (const [name, query, org] of cases) {
     const result = await autocannon({
-      url: base + query,
+      url: url(org) + query,
       connections: CONNECTIONS,
       duration: SECONDS,
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${org.token}` },
     });
     console.log(
       `${name.padEnd(28)} ${result.requests.average.toFixed(0).padStart(6)}  ${String(result.latency.p50).padStart(7)}  ${String(result.latency.p97_5).padStart(8)}  ${String(result.latency.p99).padStart(6)}  ${result.non2xx}`,

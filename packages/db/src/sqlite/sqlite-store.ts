@@ -57,6 +57,8 @@ export function createSqliteStore(path: string): Store {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Refresh the planner's statistics where they are stale (SQLite's advice for long-lived connections).
+  sqlite.pragma('optimize = 0x10002');
   const db: Db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: SQLITE_MIGRATIONS_DIR });
 
@@ -88,6 +90,7 @@ export function createSqliteStore(path: string): Store {
     },
 
     async close() {
+      sqlite.pragma('optimize');
       sqlite.close();
     },
 

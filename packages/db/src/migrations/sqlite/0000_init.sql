@@ -41,9 +41,9 @@ CREATE TABLE `datasets` (
 	FOREIGN KEY (`org_id`) REFERENCES `orgs`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE INDEX `datasets_org_order_idx` ON `datasets` (`org_id`,"created_at" desc,`name`,`id`);--> statement-breakpoint
-CREATE INDEX `datasets_org_source_order_idx` ON `datasets` (`org_id`,`source`,"created_at" desc,`name`,`id`);--> statement-breakpoint
-CREATE INDEX `datasets_org_category_order_idx` ON `datasets` (`org_id`,`category`,"created_at" desc,`name`,`id`);--> statement-breakpoint
+CREATE INDEX `datasets_org_order_idx` ON `datasets` (`org_id`,"created_at" desc,`name`,`id`,`source`,`category`);--> statement-breakpoint
+CREATE INDEX `datasets_org_source_order_idx` ON `datasets` (`org_id`,`source`,"created_at" desc,`name`,`id`,`category`);--> statement-breakpoint
+CREATE INDEX `datasets_org_category_order_idx` ON `datasets` (`org_id`,`category`,"created_at" desc,`name`,`id`,`source`);--> statement-breakpoint
 CREATE UNIQUE INDEX `datasets_org_catalog_slug_key` ON `datasets` (`org_id`,`catalog_slug`);--> statement-breakpoint
 CREATE UNIQUE INDEX `datasets_org_name_key` ON `datasets` (`org_id`,lower("name"));--> statement-breakpoint
 CREATE TABLE `orgs` (
