@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectOutput, envWithoutSettings } from './test-support';
 
 /**
  * End-to-end tests of the operator CLI: every case spawns a real `node` (or `pnpm`) process
@@ -54,24 +55,11 @@ let dbPath: string;
 let sharedOrgRun: RunResult;
 let sharedOrg: OrgJson;
 
-/** The parent's environment minus every setting the CLI reads, so only the test's values count. */
-function baseEnv(): NodeJS.ProcessEnv {
-  const { DATABASE_URL, HOST, PORT, LOG_LEVEL, RATE_LIMIT_PER_MINUTE, ...rest } = process.env;
-  return rest;
-}
-
 /** Spawns `command args` and collects its exit code and output; rejects only if it cannot start. */
 function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
+    const output = collectOutput(child);
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.on('error', (error) => {
       clearTimeout(timer);
@@ -79,7 +67,7 @@ function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv): Pr
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout: output.stdout(), stderr: output.stderr() });
     });
   });
 }
@@ -87,7 +75,7 @@ function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv): Pr
 /** `node --import tsx apps/server/src/cli.ts ...args` against the test database. */
 function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   return runCommand(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...args], {
-    ...baseEnv(),
+    ...envWithoutSettings(),
     DATABASE_URL: dbPath,
     ...env,
   });
@@ -204,7 +192,7 @@ describe('znyx org create', () => {
   });
 
   it('runs through the documented entry `pnpm --silent znyx org create --name X --json` from the repo root', async () => {
-    const env = { ...baseEnv(), DATABASE_URL: `file:${dbPath}` };
+    const env = { ...envWithoutSettings(), DATABASE_URL: `file:${dbPath}` };
     const result = await runCommand(
       'pnpm',
       ['--silent', 'znyx', 'org', 'create', '--name', 'Through pnpm', '--json'],

@@ -12,6 +12,9 @@ const EnvSchema = z.object({
 });
 export type Env = z.infer<typeof EnvSchema>;
 
+/** The names of every setting, e.g. for tests that must start a process without inherited ones. */
+export const SETTING_NAMES = Object.keys(EnvSchema.shape) as (keyof Env)[];
+
 export class EnvError extends Error {}
 
 export function loadEnv(source: Record<string, string | undefined>): Env {

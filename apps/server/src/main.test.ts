@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { collectOutput, envWithoutSettings } from './test-support';
 
 /**
  * End-to-end tests of the server entry point: each case spawns the real
@@ -73,23 +74,15 @@ const newDbPath = (name = 'znyx') => join(tempDir, `${name}-${++dbCounter}.db`);
 
 /** Spawns the server entry with only the test's settings; output is captured, nothing awaited. */
 function spawnServer(env: Record<string, string>, args: string[] = []): ServerProcess {
-  const { DATABASE_URL, HOST, PORT, LOG_LEVEL, RATE_LIMIT_PER_MINUTE, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN_ENTRY, ...args], {
     cwd: REPO_ROOT,
-    env: { ...inherited, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { ...envWithoutSettings(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
+  const { stdout, stderr } = collectOutput(child);
   const exited = new Promise<Exit>((resolve) => {
     child.on('close', (code, signal) => resolve({ code, signal }));
   });
-  const server: ServerProcess = { child, stdout: () => stdout, stderr: () => stderr, exited };
+  const server: ServerProcess = { child, stdout, stderr, exited };
   spawned.add(server);
   return server;
 }

@@ -1,8 +1,10 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOrgWithAdminToken, issueToken, type RateLimiter } from '@znyx/api';
 import { createSqliteStore, type Store } from '@znyx/db';
+import { SETTING_NAMES } from './env';
 import { createLogger } from './logger';
 import { startServer } from './server';
 
@@ -35,3 +37,23 @@ export async function createOrgWithTokens(store: Store, name: string) {
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** This process's environment without any of the service's settings, for spawning the CLI or server. */
+export function envWithoutSettings(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of SETTING_NAMES) delete env[name];
+  return env;
+}
+
+/** Collects a child's stdout and stderr as they arrive. */
+export function collectOutput(child: ChildProcess): { stdout: () => string; stderr: () => string } {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return { stdout: () => stdout, stderr: () => stderr };
+}
