@@ -2,7 +2,7 @@ import { createOrgWithAdminToken, issueToken, OrgId } from '@znyx/api';
 import { openStore, type Store, TOKEN_KINDS, type TokenKind } from '@znyx/db';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { generateDemoDatasets } from './demo-data';
-import { loadEnv } from './env';
+import { loadEnv, storeOptions } from './env';
 
 /** A failure the operator can fix; printed to stderr without a stack. */
 class CliError extends Error {}
@@ -31,7 +31,7 @@ function tokenKind(value: string): TokenKind {
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-function buildCli(openDb: () => Store, write: (text: string) => void): Command {
+function buildCli(openDb: () => Promise<Store>, write: (text: string) => void): Command {
   const program = new Command('znyx')
     .description('ZNYX Datasets operator CLI (uses DATABASE_URL, like the server)')
     .option('--json', 'print exactly one JSON object')
@@ -42,7 +42,7 @@ function buildCli(openDb: () => Store, write: (text: string) => void): Command {
   const run =
     <A extends unknown[]>(action: (store: Store, ...args: A) => Promise<{ json: object; text: string }>) =>
     async (...args: A) => {
-      const store = openDb();
+      const store = await openDb();
       try {
         const { json, text } = await action(store, ...args);
         write(program.opts().json ? `${JSON.stringify(json)}\n` : `${text}\n`);
@@ -146,7 +146,7 @@ async function main(): Promise<number> {
   try {
     const env = loadEnv(process.env);
     const program = buildCli(
-      () => openStore(env.DATABASE_URL),
+      () => openStore(env.DATABASE_URL, storeOptions(env)),
       (text) => process.stdout.write(text),
     );
     program.configureOutput({ writeErr: (text) => process.stderr.write(text) });

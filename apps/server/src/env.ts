@@ -4,8 +4,12 @@ import { z } from 'zod';
 const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number<number>().int().min(0).max(65_535).default(3000),
-  /** `postgres://…` (not yet supported), `file:/absolute/path.db`, or a plain SQLite path. */
+  /** `postgres://…` / `postgresql://…`, `file:/absolute/path.db`, or a plain SQLite path. */
   DATABASE_URL: z.string().min(1).default('./data/znyx.db'),
+  /** PostgreSQL only: connections per process, statement timeout, and connect timeout (ms). */
+  DB_POOL_SIZE: z.coerce.number<number>().int().min(1).max(1000).default(10),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number<number>().int().min(1).default(5_000),
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number<number>().int().min(1).default(2_000),
   /** Requests per minute per token, per process; 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number<number>().int().min(0).default(1200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -26,4 +30,13 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError(`Invalid environment: ${problems.join('; ')}`);
   }
   return parsed.data;
+}
+
+/** The store options a process derives from its settings. */
+export function storeOptions(env: Env) {
+  return {
+    poolSize: env.DB_POOL_SIZE,
+    statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+  };
 }

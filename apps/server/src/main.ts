@@ -1,6 +1,6 @@
 import { createOrgWithAdminToken, issueToken, perMinuteRateLimiter } from '@znyx/api';
 import { openStore, type Store } from '@znyx/db';
-import { EnvError, loadEnv } from './env';
+import { EnvError, loadEnv, storeOptions } from './env';
 import { createLogger } from './logger';
 import { type RunningServer, startServer } from './server';
 
@@ -44,7 +44,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
 
-  const store = openStore(env.DATABASE_URL);
+  const store = await openStore(env.DATABASE_URL, {
+    ...storeOptions(env),
+    onBackgroundError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
+  });
   const rateLimiter =
     env.RATE_LIMIT_PER_MINUTE > 0 ? perMinuteRateLimiter(env.RATE_LIMIT_PER_MINUTE) : undefined;
   running = await startServer({ store, logger, rateLimiter, host: env.HOST, port: env.PORT });

@@ -32,7 +32,7 @@ export const INTERNAL_ERROR_MESSAGE = 'Internal Server Error';
 export class ApiError extends TRPCError {
   readonly reason: ApiErrorCode;
   readonly detail: string | ValidationIssue[];
-  /** Set on rate_limited errors: sent as the Retry-After header. */
+  /** Set on rate_limited and unavailable errors: sent as the Retry-After header. */
   retryAfterSeconds?: number;
 
   constructor(reason: ApiErrorCode, detail: string | ValidationIssue[], cause?: unknown) {
@@ -57,6 +57,11 @@ export class ApiError extends TRPCError {
   }
   static validation(issues: ValidationIssue[]) {
     return new ApiError('validation', issues);
+  }
+  static unavailable() {
+    const error = new ApiError('unavailable', 'Database unavailable; retry shortly');
+    error.retryAfterSeconds = 1;
+    return error;
   }
   static rateLimited(detail: string, retryAfterSeconds: number) {
     const error = new ApiError('rate_limited', detail);

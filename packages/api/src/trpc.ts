@@ -1,4 +1,5 @@
 import { initTRPC, TRPCError } from '@trpc/server';
+import { StoreUnavailableError } from '@znyx/db';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { z } from 'zod';
 import type { Context } from './context';
@@ -24,10 +25,12 @@ const t = initTRPC
 export const router = t.router;
 
 /**
- * Turns a failed input parse into a 422 whose `loc` says where each field travels on the
- * REST side: a `{name}` in the procedure's path, else the query string (GET) or the body.
+ * Turns the failures every procedure can meet into their API errors:
+ * - a failed input parse → 422, each `loc` saying where the field travels on the REST side
+ *   (a `{name}` in the procedure's path, else the query string for GET, else the body);
+ * - a database that is not there → 503 with Retry-After, never a 500 with a driver message.
  */
-const validationErrors = t.middleware(async ({ meta, next, getRawInput }) => {
+const knownFailures = t.middleware(async ({ meta, next, getRawInput }) => {
   const result = await next();
   if (result.ok) return result;
   const { error } = result;
@@ -39,10 +42,11 @@ const validationErrors = t.middleware(async ({ meta, next, getRawInput }) => {
     };
     throw ApiError.validation(toValidationIssues(error.cause, await getRawInput(), locationOf));
   }
+  if (error.cause instanceof StoreUnavailableError) throw ApiError.unavailable();
   return result;
 });
 
-export const publicProcedure = t.procedure.use(validationErrors);
+export const publicProcedure = t.procedure.use(knownFailures);
 
 /**
  * Resolves the credential to an actor before the input is even parsed, so a 401 comes first;

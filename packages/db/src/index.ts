@@ -1,4 +1,6 @@
+export { isUnavailable, StoreUnavailableError } from './errors';
 export * from './model';
-export { openStore, sqlitePathFrom } from './open-store';
+export { isPostgresUrl, openStore, type StoreOptions, sqlitePathFrom } from './open-store';
+export { createPgStore, type PgStoreOptions } from './pg/pg-store';
 export { createSqliteStore } from './sqlite/sqlite-store';
 export type { Store } from './store';

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 
 /**
- * The SQLite migrations folder, beside this file. A bundle (apps/server's build) copies the
- * folder next to its output, where this same expression then points.
+ * The migrations folders, beside this file. A bundle (apps/server's build) copies the
+ * `migrations` folder next to its output, where these same expressions then point.
  */
 export const SQLITE_MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/sqlite', import.meta.url));
+export const PG_MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/pg', import.meta.url));

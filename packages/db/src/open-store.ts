@@ -1,15 +1,21 @@
 import { resolve } from 'node:path';
+import { createPgStore, type PgStoreOptions } from './pg/pg-store';
 import { createSqliteStore } from './sqlite/sqlite-store';
 import type { Store } from './store';
 
+export type StoreOptions = PgStoreOptions;
+
+export function isPostgresUrl(databaseUrl: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(databaseUrl);
+}
+
 /**
- * Picks the engine from a DATABASE_URL. `file:/abs/path.db` or a plain path selects the
- * embedded SQLite file (relative paths resolve against the working directory).
+ * Picks the engine from a DATABASE_URL: `postgres://…` or `postgresql://…` selects PostgreSQL
+ * (pool options apply there); `file:/abs/path.db` or a plain path selects the embedded SQLite
+ * file (relative paths resolve against the working directory).
  */
-export function openStore(databaseUrl: string): Store {
-  if (/^postgres(ql)?:\/\//i.test(databaseUrl)) {
-    throw new Error('PostgreSQL is not available in this build; use a SQLite file path');
-  }
+export async function openStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {
+  if (isPostgresUrl(databaseUrl)) return createPgStore(databaseUrl, options);
   return createSqliteStore(sqlitePathFrom(databaseUrl));
 }
 

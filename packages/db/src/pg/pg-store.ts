@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { and, count, eq, isNull } from 'drizzle-orm';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import { isUnavailable, StoreUnavailableError } from '../errors';
+import { PG_MIGRATIONS_DIR } from '../migrations-dir';
+import type { DatasetRecord, ListDatasetsParams, NewDataset, OrgRecord, TokenRecord } from '../model';
+import * as schema from '../schema/pg';
+import { znyxSampleDatasets } from '../seed/seed-datasets';
+import {
+  buildDatasetRows,
+  type DatasetRow,
+  datasetListOrder,
+  datasetListWhere,
+  type Store,
+  type TokenRow,
+  toDatasetRecord,
+  toTokenRecord,
+} from '../store';
+
+const { apiTokens, datasetSamples, datasets, orgs } = schema;
+
+// Compile-time check: the PostgreSQL tables yield exactly the shared row shapes.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const datasetRowMatches: Same<typeof datasets.$inferSelect, DatasetRow> = true;
+const tokenRowMatches: Same<typeof apiTokens.$inferSelect, TokenRow> = true;
+void datasetRowMatches;
+void tokenRowMatches;
+
+type Db = NodePgDatabase<typeof schema>;
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Held while migrating, so N processes starting together migrate exactly once. */
+const MIGRATION_LOCK_KEY = 7_242_001;
+/** PostgreSQL accepts at most 65,535 bind parameters per statement; a sample row uses 6. */
+const SAMPLE_ROWS_PER_INSERT = 5_000;
+
+export interface PgStoreOptions {
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+  /** Server-side limit for one statement, in ms (default 5,000). */
+  statementTimeoutMs?: number;
+  /** How long to wait for a new connection before answering "unavailable", in ms (default 2,000). */
+  connectTimeoutMs?: number;
+  /** Errors of idle pooled connections (e.g. the server went away); the next query reports it too. */
+  onBackgroundError?: (error: Error) => void;
+}
+
+/** Connects a pool to `url`, applies pending migrations under an advisory lock, and returns the store. */
+export async function createPgStore(url: string, options: PgStoreOptions = {}): Promise<Store> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    statement_timeout: options.statementTimeoutMs ?? 5_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 2_000,
+  });
+  pool.on('error', (error) => options.onBackgroundError?.(error));
+  try {
+    await migrateUnderLock(pool);
+  } catch (error) {
+    await pool.end();
+    throw isUnavailable(error) ? new StoreUnavailableError(error) : error;
+  }
+  const db: Db = drizzle(pool, { schema });
+
+  const insertDatasetsTx = async (tx: Tx, orgId: string, input: readonly NewDataset[]) => {
+    const now = new Date();
+    const created: DatasetRecord[] = [];
+    for (const item of input) {
+      const { dataset, samples } = buildDatasetRows(orgId, item, now);
+      const [inserted] = await tx
+        .insert(datasets)
+        .values(dataset)
+        .onConflictDoNothing({ target: [datasets.orgId, datasets.catalogSlug] })
+        .returning({ id: datasets.id });
+      if (!inserted) continue; // this catalog entry is already in the org
+      for (let i = 0; i < samples.length; i += SAMPLE_ROWS_PER_INSERT) {
+        await tx.insert(datasetSamples).values(samples.slice(i, i + SAMPLE_ROWS_PER_INSERT));
+      }
+      created.push(toDatasetRecord(dataset));
+    }
+    return created;
+  };
+
+  const listQueries = (q: Db | Tx, params: ListDatasetsParams) => {
+    const where = datasetListWhere(datasets, params);
+    return {
+      countQuery: q.select({ n: count() }).from(datasets).where(where),
+      pageQuery: q
+        .select()
+        .from(datasets)
+        .where(where)
+        .orderBy(...datasetListOrder(datasets))
+        .limit(params.limit)
+        .offset(params.offset),
+    };
+  };
+
+  const orgColumns = { id: orgs.id, name: orgs.name, createdAt: orgs.createdAt };
+
+  const store: Store = {
+    engine: 'postgres',
+
+    async ping() {
+      await pool.query('select 1');
+    },
+
+    async close() {
+      await pool.end();
+    },
+
+    async createOrg({ name }) {
+      const org: OrgRecord = { id: randomUUID(), name, createdAt: new Date() };
+      await db.transaction(async (tx) => {
+        await tx.insert(orgs).values(org);
+        await insertDatasetsTx(tx, org.id, znyxSampleDatasets());
+      });
+      return org;
+    },
+
+    async getOrg(id) {
+      const [org] = await db.select(orgColumns).from(orgs).where(eq(orgs.id, id));
+      return org ?? null;
+    },
+
+    async findOrgByName(name) {
+      const [org] = await db
+        .select(orgColumns)
+        .from(orgs)
+        .where(eq(orgs.name, name))
+        .orderBy(orgs.createdAt)
+        .limit(1);
+      return org ?? null;
+    },
+
+    async seedSampleDatasets(orgId) {
+      return (await db.transaction((tx) => insertDatasetsTx(tx, orgId, znyxSampleDatasets()))).length;
+    },
+
+    async createToken(input) {
+      const row: TokenRow = { id: randomUUID(), ...input, createdAt: new Date(), revokedAt: null };
+      await db.insert(apiTokens).values(row);
+      return toTokenRecord(row);
+    },
+
+    async findTokenByHash(tokenHash) {
+      const [row] = await db.select().from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash));
+      return row ? toTokenRecord(row) : null;
+    },
+
+    async revokeToken(id) {
+      await db
+        .update(apiTokens)
+        .set({ revokedAt: new Date() })
+        .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)));
+      const [row] = await db.select().from(apiTokens).where(eq(apiTokens.id, id));
+      return row ? toTokenRecord(row) : null;
+    },
+
+    async listDatasets(params) {
+      // One snapshot for the total and the page.
+      return db.transaction(
+        async (tx) => {
+          const { countQuery, pageQuery } = listQueries(tx, params);
+          const [totalRow] = await countQuery;
+          const rows = await pageQuery;
+          return { total: totalRow?.n ?? 0, datasets: rows.map(toDatasetRecord) };
+        },
+        { isolationLevel: 'repeatable read', accessMode: 'read only' },
+      );
+    },
+
+    async explainListDatasets(params) {
+      const { sql: text, params: values } = listQueries(db, params).pageQuery.toSQL();
+      const result = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, values);
+      return result.rows.map((row) => row['QUERY PLAN']);
+    },
+
+    async listDatasetNames(orgId) {
+      const rows = await db.select({ name: datasets.name }).from(datasets).where(eq(datasets.orgId, orgId));
+      return rows.map((row) => row.name);
+    },
+
+    async insertDatasets(orgId, input) {
+      return db.transaction((tx) => insertDatasetsTx(tx, orgId, input));
+    },
+  };
+  return reportingUnavailability(store);
+}
+
+async function migrateUnderLock(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await migrate(drizzle(client), { migrationsFolder: PG_MIGRATIONS_DIR });
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** Every method rethrows "the database is not there" as StoreUnavailableError, and anything else as is. */
+function reportingUnavailability(store: Store): Store {
+  const wrapped = { ...store };
+  for (const key of Object.keys(store) as (keyof Store)[]) {
+    const method = store[key];
+    if (typeof method !== 'function') continue;
+    Object.assign(wrapped, {
+      [key]: async (...args: unknown[]) => {
+        try {
+          return await (method as (...a: unknown[]) => Promise<unknown>).apply(store, args);
+        } catch (error) {
+          throw isUnavailable(error) ? new StoreUnavailableError(error) : error;
+        }
+      },
+    });
+  }
+  return wrapped;
+}
