@@ -5,7 +5,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { isUnavailable, StoreUnavailableError } from '../errors';
 import { PG_MIGRATIONS_DIR } from '../migrations-dir';
-import type { DatasetRecord, ListDatasetsParams, NewDataset, OrgRecord, TokenRecord } from '../model';
+import type { DatasetRecord, ListDatasetsParams, NewDataset, OrgRecord } from '../model';
 import * as schema from '../schema/pg';
 import { znyxSampleDatasets } from '../seed/seed-datasets';
 import {
