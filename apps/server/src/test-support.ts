@@ -1,29 +1,56 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createOrgWithAdminToken, issueToken, type RateLimiter } from '@znyx/api';
-import { createSqliteStore, type Store } from '@znyx/db';
+import { openStore, type Store, type StoreOptions } from '@znyx/db';
+import { createTestDatabase, type TestEngine } from '@znyx/db/testing';
 import { SETTING_NAMES } from './env';
 import { createLogger } from './logger';
 import { startServer } from './server';
 
-/** A real server on an ephemeral port over a fresh SQLite file, with its log lines captured. */
-export async function startTestServer(options: { rateLimiter?: RateLimiter } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'znyx-server-'));
-  const dbPath = join(dir, 'znyx.db');
-  const store = createSqliteStore(dbPath);
+export interface TestServerOptions {
+  /** Which engine the server's fresh database runs on (default SQLite). */
+  engine?: TestEngine;
+  rateLimiter?: RateLimiter;
+  /** Merged over `{ poolSize: 5 }` when opening the store (pool options apply to PostgreSQL). */
+  storeOptions?: StoreOptions;
+}
+
+/**
+ * A real server on an ephemeral port over a fresh database of the given engine, with its log
+ * lines captured. `db` gives raw SQL on that database, behind the server's back.
+ */
+export async function startTestServer(options: TestServerOptions = {}) {
+  const { engine = 'sqlite', rateLimiter, storeOptions } = options;
+  const db = await createTestDatabase(engine);
+  let store: Store;
+  try {
+    store = await openStore(db.url, { poolSize: 5, ...storeOptions });
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
   const logLines: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logLines.push(line) });
-  const running = await startServer({ store, logger, ...options, host: '127.0.0.1', port: 0 });
+  let running: Awaited<ReturnType<typeof startServer>>;
+  try {
+    running = await startServer({ store, logger, rateLimiter, host: '127.0.0.1', port: 0 });
+  } catch (error) {
+    await store.close();
+    await db.drop();
+    throw error;
+  }
   return {
     url: running.url,
-    dbPath,
+    engine,
+    db,
     store,
     logLines,
+    /** Closes the server (which closes the store), then drops the database. */
     async close() {
-      await running.close(1000);
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await running.close(1000);
+      } finally {
+        await db.drop();
+      }
     },
   };
 }

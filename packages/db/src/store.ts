@@ -34,7 +34,10 @@ export interface Store {
   revokeToken(id: string): Promise<TokenRecord | null>;
 
   listDatasets(params: ListDatasetsParams): Promise<DatasetPage>;
-  /** The engine's query plan for List Datasets' page query, one line per plan step. */
+  /**
+   * The engine's plans for List Datasets' two queries, one line per plan step, each line
+   * prefixed `count: ` or `page: `.
+   */
   explainListDatasets(params: ListDatasetsParams): Promise<string[]>;
   /** Every dataset name in the org (for tools that must pick names not yet taken). */
   listDatasetNames(orgId: string): Promise<string[]>;

@@ -172,9 +172,14 @@ export async function createPgStore(url: string, options: PgStoreOptions = {}): 
     },
 
     async explainListDatasets(params) {
-      const { sql: text, params: values } = listQueries(db, params).pageQuery.toSQL();
-      const result = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, values);
-      return result.rows.map((row) => row['QUERY PLAN']);
+      const { countQuery, pageQuery } = listQueries(db, params);
+      const lines: string[] = [];
+      for (const [label, query] of Object.entries({ count: countQuery, page: pageQuery })) {
+        const { sql: text, params: values } = query.toSQL();
+        const result = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, values);
+        lines.push(...result.rows.map((row) => `${label}: ${row['QUERY PLAN']}`));
+      }
+      return lines;
     },
 
     async listDatasetNames(orgId) {

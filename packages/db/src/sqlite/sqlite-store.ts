@@ -154,9 +154,12 @@ export function createSqliteStore(path: string): Store {
     },
 
     async explainListDatasets(params) {
-      const { sql: text, params: values } = listQueries(db, params).pageQuery.toSQL();
-      const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...values) as { detail: string }[];
-      return plan.map((step) => step.detail);
+      const { countQuery, pageQuery } = listQueries(db, params);
+      return Object.entries({ count: countQuery, page: pageQuery }).flatMap(([label, query]) => {
+        const { sql: text, params: values } = query.toSQL();
+        const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...values) as { detail: string }[];
+        return plan.map((step) => `${label}: ${step.detail}`);
+      });
     },
 
     async listDatasetNames(orgId) {
