@@ -139,7 +139,9 @@ describe.each(TEST_ENGINES)('over %s', (engine) => {
       }
     });
     it('accepts the Bearer scheme in any case', async () => {
-      expect((await get(listPath(acme.org.id), { Authorization: `bearer ${acme.runtime}` })).status).toBe(200);
+      expect((await get(listPath(acme.org.id), { Authorization: `bearer ${acme.runtime}` })).status).toBe(
+        200,
+      );
     });
   });
 
@@ -305,7 +307,12 @@ describe.each(TEST_ENGINES)('over %s', (engine) => {
     });
 
     it('answers an unknown category with an empty list', async () => {
-      expect(await list('category=no-such-category')).toEqual({ total: 0, limit: 50, offset: 0, datasets: [] });
+      expect(await list('category=no-such-category')).toEqual({
+        total: 0,
+        limit: 50,
+        offset: 0,
+        datasets: [],
+      });
     });
 
     it('ignores unknown query parameters', async () => {
@@ -409,7 +416,9 @@ describe.each(TEST_ENGINES)('over %s', (engine) => {
       expect(op.responses['401'].content['application/json'].schema.$ref).toBe(
         '#/components/schemas/HTTPError',
       );
-      const params = Object.fromEntries(op.parameters.map((p: { name: string; in: string }) => [p.name, p.in]));
+      const params = Object.fromEntries(
+        op.parameters.map((p: { name: string; in: string }) => [p.name, p.in]),
+      );
       expect(params).toEqual({
         org_id: 'path',
         category: 'query',
@@ -427,7 +436,9 @@ describe.each(TEST_ENGINES)('over %s', (engine) => {
     });
 
     it('serves the same procedure over /trpc, with the same rules', async () => {
-      const input = encodeURIComponent(JSON.stringify({ org_id: acme.org.id, categories: ['pii'], limit: 5 }));
+      const input = encodeURIComponent(
+        JSON.stringify({ org_id: acme.org.id, categories: ['pii'], limit: 5 }),
+      );
       const ok = await get(`/trpc/datasets.list?input=${input}`, { 'X-API-Key': acme.runtime });
       expect(ok.status).toBe(200);
       const rows = ok.body.result.data.datasets as DatasetJson[];
@@ -490,7 +501,8 @@ describe.each(TEST_ENGINES)('over %s', (engine) => {
         );
 
         // The log holds the driver's own words, which differ per engine.
-        const missingTable = engine === 'sqlite' ? 'no such table' : String.raw`relation \"datasets\" does not exist`;
+        const missingTable =
+          engine === 'sqlite' ? 'no such table' : String.raw`relation \"datasets\" does not exist`;
         const logged = broken.logLines.filter((line) => line.includes('"procedure failed"'));
         expect(logged.some((line) => line.includes('boom-rest') && line.includes(missingTable))).toBe(true);
         expect(logged.some((line) => line.includes('boom-trpc'))).toBe(true);

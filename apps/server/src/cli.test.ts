@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase, type TestDatabase } from '@znyx/db/testing';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectOutput, envWithoutSettings } from './test-support';
@@ -410,5 +411,53 @@ describe('znyx CLI errors go to stderr with a non-zero exit and nothing on stdou
   it('an invalid environment (LOG_LEVEL=loud) is reported without a stack trace', async () => {
     const result = await runWithLoudLogLevel();
     expectCleanFailure(result);
+  });
+});
+
+describe('znyx CLI over PostgreSQL', () => {
+  let pgDb: TestDatabase;
+
+  beforeAll(async () => {
+    pgDb = await createTestDatabase('postgres');
+  });
+  afterAll(async () => {
+    await pgDb?.drop();
+  });
+
+  it('org create and token create write to the DATABASE_URL=postgres://… database', async () => {
+    const env = { DATABASE_URL: pgDb.url };
+    const org = await runCliJson<OrgJson>(['org', 'create', '--name', 'Postgres Org'], env);
+    expect(org.id).toMatch(UUID);
+    expect(org.name).toBe('Postgres Org');
+    expect(org.token).toMatch(/^znyx_admin_[A-Za-z0-9_-]{43}$/);
+
+    const created = await runCliJson<TokenJson>(
+      ['token', 'create', '--org', org.id, '--kind', 'runtime'],
+      env,
+    );
+    expect(created).toMatchObject({ kind: 'runtime', scopes: ['read'], expires_at: null });
+    expect(created.token).toMatch(/^znyx_rt_[A-Za-z0-9_-]{43}$/);
+
+    expect(await pgDb.query('select name from orgs where id = ?', [org.id])).toEqual([
+      { name: 'Postgres Org' },
+    ]);
+    const samples = await pgDb.query<{ category: string; sample_count: number; rows: string }>(
+      `select d.category, d.sample_count,
+              (select count(*) from dataset_samples s where s.dataset_id = d.id) as rows
+         from datasets d where d.org_id = ? and d.source = 'znyx_sample'`,
+      [org.id],
+    );
+    expect(samples).toHaveLength(6);
+    expect(samples.map((s) => s.category).sort()).toEqual([...REQUIRED_SAMPLE_CATEGORIES].sort());
+    for (const sample of samples) {
+      expect(Number(sample.rows)).toBeGreaterThan(0);
+      expect(sample.sample_count).toBe(Number(sample.rows));
+    }
+    const tokens = await pgDb.query<{ id: string; kind: string }>(
+      'select id, kind from api_tokens where org_id = ?',
+      [org.id],
+    );
+    expect(tokens.map((t) => t.kind).sort()).toEqual(['admin', 'runtime']);
+    expect(tokens.map((t) => t.id)).toContain(created.id);
   });
 });

@@ -6,15 +6,26 @@
  *
  *   pnpm --filter @znyx/db explain:pg                  # EXPLAIN_ORGS=1000 EXPLAIN_PER_ORG=1000
  */
-import { createPgStore } from '../src/pg/pg-store';
+
 import type { DatasetSource, ListDatasetsParams } from '../src/model';
+import { createPgStore } from '../src/pg/pg-store';
 import { createTestDatabase } from '../src/testing';
 
 const ORGS = Number(process.env.EXPLAIN_ORGS ?? 1000);
 const PER_ORG = Number(process.env.EXPLAIN_PER_ORG ?? 1000);
 const CATEGORIES = [
-  'jailbreak', 'pii', 'toxicity', 'prompt_injection', 'bias', 'hallucination',
-  'rag_grounding', 'refusal', 'summarization', 'customer_support', 'finance_qa', 'code_generation',
+  'jailbreak',
+  'pii',
+  'toxicity',
+  'prompt_injection',
+  'bias',
+  'hallucination',
+  'rag_grounding',
+  'refusal',
+  'summarization',
+  'customer_support',
+  'finance_qa',
+  'code_generation',
 ];
 
 async function main(): Promise<number> {
@@ -47,9 +58,13 @@ async function main(): Promise<number> {
     // What autovacuum would have done by now: statistics, and a visibility map for index-only scans.
     await db.query('VACUUM ANALYZE');
     const [{ n }] = (await db.query<{ n: string }>('SELECT count(*) AS n FROM datasets')) as [{ n: string }];
-    console.log(`seeded ${Number(n).toLocaleString()} datasets in ${ORGS} orgs in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    console.log(
+      `seeded ${Number(n).toLocaleString()} datasets in ${ORGS} orgs in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    );
 
-    const [{ id: orgId }] = (await db.query<{ id: string }>('SELECT id FROM orgs ORDER BY name LIMIT 1')) as [{ id: string }];
+    const [{ id: orgId }] = (await db.query<{ id: string }>('SELECT id FROM orgs ORDER BY name LIMIT 1')) as [
+      { id: string },
+    ];
     const cases: [string, Partial<ListDatasetsParams>][] = [
       ['no filter', {}],
       ['source=customer', { source: 'customer' as DatasetSource }],
@@ -68,9 +83,14 @@ async function main(): Promise<number> {
       const page = await store.listDatasets(params);
       const ms = performance.now() - started;
       const problems = [
-        ...plan.filter((line) => /Seq Scan on datasets\b/.test(line)).map((l) => `sequential scan: ${l.trim()}`),
+        ...plan
+          .filter((line) => /Seq Scan on datasets\b/.test(line))
+          .map((l) => `sequential scan: ${l.trim()}`),
         ...['count', 'page']
-          .filter((query) => !plan.some((l) => l.startsWith(`${query}:`) && /Scan (using|on) datasets_org_\w+/.test(l)))
+          .filter(
+            (query) =>
+              !plan.some((l) => l.startsWith(`${query}:`) && /Scan (using|on) datasets_org_\w+/.test(l)),
+          )
           .map((query) => `the ${query} query uses no datasets_org_* index`),
       ];
       failures += problems.length;
@@ -78,7 +98,11 @@ async function main(): Promise<number> {
       for (const line of plan) console.log(`   ${line}`);
       for (const problem of problems) console.log(`   !! ${problem}`);
     }
-    console.log(failures === 0 ? '\nevery plan uses a datasets_org_* index; no sequential scan' : `\n${failures} problem(s)`);
+    console.log(
+      failures === 0
+        ? '\nevery plan uses a datasets_org_* index; no sequential scan'
+        : `\n${failures} problem(s)`,
+    );
     return failures === 0 ? 0 : 1;
   } finally {
     await store.close();

@@ -37,3 +37,11 @@ export function isUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/** Another dataset of the org already has this name (names are unique per org, ignoring case). */
+export class DatasetNameTakenError extends Error {
+  constructor(readonly datasetName: string) {
+    super(`A dataset named "${datasetName}" already exists in this org`);
+    this.name = 'DatasetNameTakenError';
+  }
+}

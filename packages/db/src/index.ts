@@ -1,4 +1,4 @@
-export { isUnavailable, StoreUnavailableError } from './errors';
+export { DatasetNameTakenError, isUnavailable, StoreUnavailableError } from './errors';
 export * from './model';
 export { isPostgresUrl, openStore, type StoreOptions, sqlitePathFrom } from './open-store';
 export { createPgStore, type PgStoreOptions } from './pg/pg-store';

@@ -41,7 +41,10 @@ export interface Store {
   explainListDatasets(params: ListDatasetsParams): Promise<string[]>;
   /** Every dataset name in the org (for tools that must pick names not yet taken). */
   listDatasetNames(orgId: string): Promise<string[]>;
-  /** Inserts datasets with their samples, all or nothing. */
+  /**
+   * Inserts datasets with their samples, all or nothing. A catalog entry (catalogSlug) the org
+   * already has is skipped; a name the org already uses throws DatasetNameTakenError.
+   */
   insertDatasets(orgId: string, input: readonly NewDataset[]): Promise<DatasetRecord[]>;
 }
 

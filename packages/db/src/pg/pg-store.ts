@@ -3,7 +3,7 @@ import { and, count, eq, isNull } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import { isUnavailable, StoreUnavailableError } from '../errors';
+import { DatasetNameTakenError, isUnavailable, StoreUnavailableError } from '../errors';
 import { PG_MIGRATIONS_DIR } from '../migrations-dir';
 import type { DatasetRecord, ListDatasetsParams, NewDataset, OrgRecord } from '../model';
 import * as schema from '../schema/pg';
@@ -69,18 +69,32 @@ export async function createPgStore(url: string, options: PgStoreOptions = {}): 
     const created: DatasetRecord[] = [];
     for (const item of input) {
       const { dataset, samples } = buildDatasetRows(orgId, item, now);
+      // No conflict target: a clash on either unique key (catalog slug, name), even with a
+      // concurrent transaction, inserts nothing once that transaction commits; the check below
+      // tells the two apart.
       const [inserted] = await tx
         .insert(datasets)
         .values(dataset)
-        .onConflictDoNothing({ target: [datasets.orgId, datasets.catalogSlug] })
+        .onConflictDoNothing()
         .returning({ id: datasets.id });
-      if (!inserted) continue; // this catalog entry is already in the org
+      if (!inserted) {
+        if (dataset.catalogSlug && (await catalogEntryExists(tx, orgId, dataset.catalogSlug))) continue;
+        throw new DatasetNameTakenError(dataset.name);
+      }
       for (let i = 0; i < samples.length; i += SAMPLE_ROWS_PER_INSERT) {
         await tx.insert(datasetSamples).values(samples.slice(i, i + SAMPLE_ROWS_PER_INSERT));
       }
       created.push(toDatasetRecord(dataset));
     }
     return created;
+  };
+
+  const catalogEntryExists = async (tx: Tx, orgId: string, slug: string) => {
+    const [row] = await tx
+      .select({ id: datasets.id })
+      .from(datasets)
+      .where(and(eq(datasets.orgId, orgId), eq(datasets.catalogSlug, slug)));
+    return row !== undefined;
   };
 
   const listQueries = (q: Db | Tx, params: ListDatasetsParams) => {

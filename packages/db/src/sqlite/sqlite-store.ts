@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { DatasetNameTakenError } from '../errors';
 import { SQLITE_MIGRATIONS_DIR } from '../migrations-dir';
 import type { DatasetRecord, ListDatasetsParams, NewDataset, OrgRecord, TokenRecord } from '../model';
 import * as schema from '../schema/sqlite';
@@ -67,18 +68,30 @@ export function createSqliteStore(path: string): Store {
     const created: DatasetRecord[] = [];
     for (const item of input) {
       const { dataset, samples } = buildDatasetRows(orgId, item, now);
+      // No conflict target: a clash on either unique key (catalog slug, name) inserts nothing,
+      // and the check below tells the two apart.
       const inserted = tx
         .insert(datasets)
         .values(dataset)
-        .onConflictDoNothing({ target: [datasets.orgId, datasets.catalogSlug] })
+        .onConflictDoNothing()
         .returning({ id: datasets.id })
         .get();
-      if (!inserted) continue; // this catalog entry is already in the org
+      if (!inserted) {
+        if (dataset.catalogSlug && catalogEntryExists(tx, orgId, dataset.catalogSlug)) continue;
+        throw new DatasetNameTakenError(dataset.name);
+      }
       if (samples.length > 0) tx.insert(datasetSamples).values(samples).run();
       created.push(toDatasetRecord(dataset));
     }
     return created;
   };
+
+  const catalogEntryExists = (tx: Db, orgId: string, slug: string) =>
+    tx
+      .select({ id: datasets.id })
+      .from(datasets)
+      .where(and(eq(datasets.orgId, orgId), eq(datasets.catalogSlug, slug)))
+      .get() !== undefined;
 
   const orgColumns = { id: orgs.id, name: orgs.name, createdAt: orgs.createdAt };
 
