@@ -24,10 +24,13 @@ interface TcpProxy {
   start(): Promise<void>;
   /** Stops listening and destroys every open connection, both sides. */
   stop(): Promise<void>;
+  /** Keeps every connection open but forwards nothing more, and holds new ones silent. */
+  freeze(): void;
 }
 
 async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  let frozen = false;
   let port = 0;
   let listener: NetServer | undefined;
 
@@ -36,8 +39,9 @@ async function startTcpProxy(targetHost: string, targetPort: number): Promise<Tc
     socket.once('close', () => sockets.delete(socket));
   };
   const onConnection = (client: Socket) => {
-    const upstream = tcpConnect(targetPort, targetHost);
     track(client);
+    if (frozen) return;
+    const upstream = tcpConnect(targetPort, targetHost);
     track(upstream);
     const cut = () => {
       client.destroy();
@@ -65,7 +69,15 @@ async function startTcpProxy(targetHost: string, targetPort: number): Promise<Tc
         });
       });
     },
+    freeze() {
+      frozen = true;
+      for (const socket of sockets) {
+        socket.unpipe();
+        socket.pause();
+      }
+    },
     stop() {
+      frozen = false;
       const server = listener;
       listener = undefined;
       return new Promise<void>((resolve) => {
@@ -201,5 +213,55 @@ describe('PostgreSQL behind a TCP proxy', () => {
       expect(last.body.total).toBe(6);
       expect((await timedGet('/readyz')).status).toBe(200);
     });
+  });
+});
+
+describe('PostgreSQL that stops answering', () => {
+  it('answers 503 within the timeouts when connections go silent (a partition, not a refusal)', async () => {
+    // Fresh pooled connections through the proxy, then silence in both directions: queries
+    // on open connections get no reply, and new connections get no handshake.
+    expect((await timedGet(listPath(), bearer(tokens.runtime))).status).toBe(200);
+    proxy.freeze();
+    try {
+      for (let i = 0; i < 3; i++) {
+        const res = await timedGet(listPath(), bearer(tokens.runtime));
+        expect(res.status, res.text).toBe(503);
+        expect(res.body).toEqual(UNAVAILABLE);
+        // statement timeout 2 s + the client-side margin, or the 500 ms connect timeout
+        expect(res.elapsedMs).toBeLessThan(4500);
+      }
+    } finally {
+      await proxy.stop();
+      await proxy.start();
+    }
+    const deadline = Date.now() + 5000;
+    let last = await timedGet(listPath(), bearer(tokens.runtime));
+    while (last.status !== 200 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      last = await timedGet(listPath(), bearer(tokens.runtime));
+    }
+    expect(last.status, last.text).toBe(200);
+  });
+
+  it('answers 503 when a statement runs into the statement timeout (a table locked by a migration)', async () => {
+    const store = await openStore(db.url, { statementTimeoutMs: 300, poolSize: 2 });
+    const server = await startServer({ store, logger: createLogger('silent'), host: '127.0.0.1', port: 0 });
+    try {
+      expect((await fetch(server.url + listPath(), { headers: bearer(tokens.runtime) })).status).toBe(200);
+      await db.query('BEGIN');
+      await db.query('LOCK TABLE datasets IN ACCESS EXCLUSIVE MODE');
+      const started = performance.now();
+      const res = await fetch(server.url + listPath(), { headers: bearer(tokens.runtime) });
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual(UNAVAILABLE);
+      expect(performance.now() - started).toBeLessThan(2000);
+    } finally {
+      await db.query('ROLLBACK');
+    }
+    try {
+      expect((await fetch(server.url + listPath(), { headers: bearer(tokens.runtime) })).status).toBe(200);
+    } finally {
+      await server.close(1000);
+    }
   });
 });

@@ -24,7 +24,7 @@ const UNAVAILABLE_CODES = new Set([
   '57014', // query_canceled: statement_timeout
 ]);
 const UNAVAILABLE_MESSAGES =
-  /Connection terminated|timeout exceeded when trying to connect|connection timeout/i;
+  /Connection terminated|timeout exceeded when trying to connect|connection timeout|Query read timeout/i;
 
 /** Walks an error's cause chain (drivers and drizzle wrap each other) for a sign of unavailability. */
 export function isUnavailable(error: unknown): boolean {

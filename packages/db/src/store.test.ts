@@ -1052,6 +1052,14 @@ describe('isUnavailable', () => {
     expect(isUnavailable(withCode('57P01'))).toBe(true);
   });
 
+  it("recognises node-postgres' client-side timeouts: connect and query read", () => {
+    expect(isUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    expect(
+      isUnavailable(new Error('Failed query: select 1', { cause: new Error('Query read timeout') })),
+    ).toBe(true);
+    expect(isUnavailable(withCode('57014'))).toBe(true);
+  });
+
   it('finds the sign of unavailability down a wrapped cause chain', () => {
     const wrapped = new Error('Failed query: select 1', {
       cause: new Error('driver error', { cause: withCode('57P01') }),

@@ -49,10 +49,14 @@ export interface PgStoreOptions {
 
 /** Connects a pool to `url`, applies pending migrations under an advisory lock, and returns the store. */
 export async function createPgStore(url: string, options: PgStoreOptions = {}): Promise<Store> {
+  const statementTimeoutMs = options.statementTimeoutMs ?? 5_000;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    statement_timeout: options.statementTimeoutMs ?? 5_000,
+    statement_timeout: statementTimeoutMs,
+    // The client-side net for a server that stops answering altogether (a partition): the
+    // server-side statement_timeout cannot fire then.
+    query_timeout: statementTimeoutMs + 1_000,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 2_000,
   });
   pool.on('error', (error) => options.onBackgroundError?.(error));
