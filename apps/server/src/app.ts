@@ -5,7 +5,7 @@ import type { Store } from '@znyx/db';
 import express, { type ErrorRequestHandler, type Request } from 'express';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
-import { errorHeaders, logCallError } from './errors';
+import { errorHeaders, logCallError, MAX_BODY_BYTES } from './errors';
 import type { Logger } from './logger';
 import { buildOpenApiDocument } from './openapi';
 import { assignRequestId } from './request-id';
@@ -67,6 +67,7 @@ export function createApp({ store, logger, rateLimiter }: AppDeps): express.Expr
       router: appRouter,
       createContext: ({ req }) => contextFor(req),
       responseMeta: ({ errors }) => ({ headers: errorHeaders(errors) }),
+      maxBodySize: MAX_BODY_BYTES,
       onError: ({ error, path, req }) => logCallError(logger, { error, path, requestId: String(req.id) }),
     }),
   );

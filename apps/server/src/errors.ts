@@ -2,6 +2,9 @@ import type { TRPCError } from '@trpc/server';
 import { ApiError } from '@znyx/api';
 import type { Logger } from './logger';
 
+/** The largest request body either transport reads (a dataset of 10,000 rich samples fits). */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
 /**
  * Transport hooks shared by /trpc and the REST paths: the headers some errors carry (the 401
  * challenge, Retry-After on 429), and one log line per failed call (internal errors with their

@@ -1,5 +1,5 @@
-import { appRouter } from '@znyx/api';
-import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
+import { type ApiMeta, appRouter } from '@znyx/api';
+import { forEachOpenApiProcedure, generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
 
 type SchemaObject = NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>[string];
 type Responses = Record<string, { description?: string; content?: unknown; headers?: unknown }>;
@@ -52,9 +52,11 @@ const DEFAULT_ERROR_DESCRIPTIONS: Record<string, string> = {
   403: 'Token does not have org access (wrong org_id, or insufficient scope).',
   404: 'Resource does not exist in this org.',
   409: 'Conflict with an existing resource.',
+  413: 'Request body too large.',
   422: 'Validation Error',
   429: 'Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds.',
   500: 'Internal Server Error',
+  503: 'The database is unavailable; retry after Retry-After seconds.',
 };
 
 /**
@@ -90,6 +92,18 @@ export function buildOpenApiDocument(): OpenAPIObject {
       operation.responses = fastApiResponses(operation.responses, Boolean(operation.security?.length));
     }
   }
+  for (const { path, method, statuses } of declaredSuccessStatuses()) {
+    const operation = (document.paths?.[path] as Record<string, { responses?: Responses }> | undefined)?.[
+      method
+    ];
+    const generated = operation?.responses?.['200'];
+    if (!operation?.responses || !generated) continue;
+    const { '200': _replaced, ...rest } = operation.responses;
+    const successes = Object.fromEntries(
+      Object.entries(statuses).map(([status, description]) => [status, { ...generated, description }]),
+    );
+    operation.responses = { ...successes, ...rest };
+  }
   const schemas = Object.fromEntries(
     Object.entries(document.components?.schemas ?? {}).filter(([name]) => !name.startsWith('error.')),
   );
@@ -112,6 +126,7 @@ function fastApiResponses(responses: Responses, isProtected: boolean): Responses
   }
   if (isProtected) result['429'] = errorResponse('429');
   result['500'] = errorResponse('500');
+  result['503'] = errorResponse('503');
   return result;
 }
 
@@ -123,8 +138,23 @@ function errorResponse(status: string, description?: string) {
     ...(status === '401'
       ? { headers: { 'WWW-Authenticate': { schema: { type: 'string' }, description: 'Bearer' } } }
       : {}),
-    ...(status === '429'
+    ...(status === '429' || status === '503'
       ? { headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } } }
       : {}),
   };
+}
+
+/** Procedures whose REST success is not a plain 200, from their `successStatuses` meta. */
+function declaredSuccessStatuses() {
+  const found: { path: string; method: string; statuses: Record<number, string> }[] = [];
+  forEachOpenApiProcedure<ApiMeta>(appRouter._def.procedures, ({ meta }) => {
+    if (meta.successStatuses) {
+      found.push({
+        path: meta.openapi.path,
+        method: meta.openapi.method.toLowerCase(),
+        statuses: meta.successStatuses,
+      });
+    }
+  });
+  return found;
 }

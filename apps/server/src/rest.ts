@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { appRouter, type Context, INTERNAL_ERROR_MESSAGE } from '@znyx/api';
 import type { RequestHandler } from 'express';
 import { createOpenApiNodeHttpHandler } from 'trpc-to-openapi';
-import { errorHeaders, logCallError } from './errors';
+import { errorHeaders, logCallError, MAX_BODY_BYTES } from './errors';
 import type { Logger } from './logger';
 
 /**
@@ -16,7 +16,16 @@ export function restApi(deps: {
   const handler = createOpenApiNodeHttpHandler({
     router: appRouter,
     createContext: ({ req }) => deps.createContext(req),
-    responseMeta: ({ errors }) => ({ headers: errorHeaders(errors) }),
+    responseMeta: ({ ctx, errors }) => ({
+      // A body that is not JSON is a validation error, as in FastAPI; a success may be a 201.
+      status: errors.some((e) => e.code === 'PARSE_ERROR')
+        ? 422
+        : errors.length === 0
+          ? ctx?.response.status
+          : undefined,
+      headers: errorHeaders(errors),
+    }),
+    maxBodySize: MAX_BODY_BYTES,
     onError: ({ error, path, req }) => logCallError(deps.logger, { error, path, requestId: String(req.id) }),
   });
   return (req, res, next) => {

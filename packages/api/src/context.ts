@@ -27,6 +27,8 @@ export interface Context {
   requestId: string;
   /** Per-token request budget; absent means no limit. */
   rateLimiter?: RateLimiter;
+  /** Set by a procedure whose REST success status is not 200 (e.g. 201 Created). */
+  response: { status?: number };
 }
 
 export function createContext(input: {
@@ -40,5 +42,6 @@ export function createContext(input: {
     credential: credentialFromHeaders(input.headers),
     requestId: input.requestId,
     rateLimiter: input.rateLimiter,
+    response: {},
   };
 }

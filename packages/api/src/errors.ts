@@ -58,6 +58,9 @@ export class ApiError extends TRPCError {
   static validation(issues: ValidationIssue[]) {
     return new ApiError('validation', issues);
   }
+  static conflict(detail: string) {
+    return new ApiError('conflict', detail);
+  }
   static unavailable() {
     const error = new ApiError('unavailable', 'Database unavailable; retry shortly');
     error.retryAfterSeconds = 1;
@@ -159,6 +162,11 @@ function describeIssue(issue: z.core.$ZodIssue, missing: boolean): { msg: string
 export function clientDetail(error: TRPCError): string | ValidationIssue[] {
   if (error instanceof ApiError) return error.detail;
   if (error.code === 'INTERNAL_SERVER_ERROR') return INTERNAL_ERROR_MESSAGE;
+  // The transports' own rejections of a body, worded for clients.
+  if (error.code === 'PARSE_ERROR')
+    return [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }];
+  if (error.code === 'PAYLOAD_TOO_LARGE') return 'Request body too large';
+  if (error.code === 'UNSUPPORTED_MEDIA_TYPE') return 'Content-Type must be application/json';
   // Errors raised by tRPC or trpc-to-openapi themselves (bad JSON, wrong content type, ...):
   // their messages are written for clients and hold no internals.
   return error.message;

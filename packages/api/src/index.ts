@@ -1,6 +1,7 @@
 export { type Context, type Credential, createContext, credentialFromHeaders } from './context';
 export { ApiError, type ApiErrorCode, INTERNAL_ERROR_MESSAGE, type ValidationIssue } from './errors';
 export { type AppRouter, appRouter } from './root';
+export * from './schemas/catalog';
 export * from './schemas/datasets';
 export { createOrgWithAdminToken } from './services/orgs';
 export { perMinuteRateLimiter, type RateLimiter } from './services/rate-limit';
@@ -12,3 +13,4 @@ export {
   type IssuedToken,
   issueToken,
 } from './services/tokens';
+export type { ApiMeta } from './trpc';

@@ -1,14 +1,21 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import { StoreUnavailableError } from '@znyx/db';
+import { DatasetNameTakenError, StoreUnavailableError } from '@znyx/db';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { z } from 'zod';
 import type { Context } from './context';
 import { ApiError, clientDetail, type InputLocation, toValidationIssues } from './errors';
 import { authenticateToken } from './services/tokens';
 
+/**
+ * Procedure metadata: trpc-to-openapi's `openapi` block, plus every REST success status when
+ * that is not just 200 (the OpenAPI document lists them; the procedure sets the one in force
+ * through `ctx.response.status`).
+ */
+export type ApiMeta = OpenApiMeta<{ successStatuses?: Record<number, string> }>;
+
 const t = initTRPC
   .context<Context>()
-  .meta<OpenApiMeta>()
+  .meta<ApiMeta>()
   .create({
     // Never put stacks in error shapes, whatever NODE_ENV says.
     isDev: false,
@@ -28,7 +35,8 @@ export const router = t.router;
  * Turns the failures every procedure can meet into their API errors:
  * - a failed input parse → 422, each `loc` saying where the field travels on the REST side
  *   (a `{name}` in the procedure's path, else the query string for GET, else the body);
- * - a database that is not there → 503 with Retry-After, never a 500 with a driver message.
+ * - a database that is not there → 503 with Retry-After, never a 500 with a driver message;
+ * - a dataset name the org already uses → 409.
  */
 const knownFailures = t.middleware(async ({ meta, next, getRawInput }) => {
   const result = await next();
@@ -43,6 +51,7 @@ const knownFailures = t.middleware(async ({ meta, next, getRawInput }) => {
     throw ApiError.validation(toValidationIssues(error.cause, await getRawInput(), locationOf));
   }
   if (error.cause instanceof StoreUnavailableError) throw ApiError.unavailable();
+  if (error.cause instanceof DatasetNameTakenError) throw ApiError.conflict(error.cause.message);
   return result;
 });
 

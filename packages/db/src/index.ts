@@ -1,3 +1,4 @@
+export { CATALOG, type CatalogEntry, catalogDataset, findCatalogEntry } from './catalog';
 export { DatasetNameTakenError, isUnavailable, StoreUnavailableError } from './errors';
 export * from './model';
 export { isPostgresUrl, openStore, type StoreOptions, sqlitePathFrom } from './open-store';

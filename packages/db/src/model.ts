@@ -53,6 +53,8 @@ export interface DatasetRecord {
   sampleCount: number;
   isPublic: boolean;
   createdBy: string | null;
+  /** The catalog entry it was seeded or installed from; null for customer datasets. */
+  catalogSlug: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -75,6 +77,22 @@ export interface NewDataset {
   /** Defaults to now; demo data spreads datasets over time. */
   createdAt?: Date;
   samples: readonly NewSample[];
+  /** A benchmark's published size when its rows are not stored; defaults to samples.length. */
+  publishedSampleCount?: number;
+}
+
+export interface SampleRecord {
+  id: string;
+  position: number;
+  input: string;
+  expectedOutput: string | null;
+  metadata: Record<string, unknown> | null;
+}
+
+export interface SamplePage {
+  /** Rows stored for the dataset (may be fewer than its sampleCount for a benchmark). */
+  total: number;
+  samples: SampleRecord[];
 }
 
 export interface ListDatasetsParams {

@@ -8,6 +8,8 @@ import type {
   NewSample,
   NewToken,
   OrgRecord,
+  SamplePage,
+  SampleRecord,
   TokenRecord,
 } from './model';
 
@@ -39,6 +41,24 @@ export interface Store {
    * prefixed `count: ` or `page: `.
    */
   explainListDatasets(params: ListDatasetsParams): Promise<string[]>;
+  getDataset(orgId: string, id: string): Promise<DatasetRecord | null>;
+  /** A dataset's stored rows in position order; null when the org has no such dataset. */
+  listSamples(
+    orgId: string,
+    datasetId: string,
+    page: { limit: number; offset: number },
+  ): Promise<SamplePage | null>;
+  /** Catalog slug → dataset id, for every catalog entry the org has. */
+  listCatalogInstallations(orgId: string): Promise<Map<string, string>>;
+  /**
+   * Adds a catalog entry's dataset unless the org has it already; either way returns the org's
+   * one copy. Concurrent calls create it once. A name clash with another dataset throws
+   * DatasetNameTakenError.
+   */
+  installCatalogDataset(
+    orgId: string,
+    dataset: NewDataset,
+  ): Promise<{ dataset: DatasetRecord; created: boolean }>;
   /** Every dataset name in the org (for tools that must pick names not yet taken). */
   listDatasetNames(orgId: string): Promise<string[]>;
   /**
@@ -103,8 +123,24 @@ export function toDatasetRecord(row: DatasetRow): DatasetRecord {
     sampleCount: row.sampleCount,
     isPublic: row.isPublic,
     createdBy: row.createdBy,
+    catalogSlug: row.catalogSlug,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+  };
+}
+
+/** The row shape both dialects' sample tables yield. */
+export interface SampleRow extends SampleRecord {
+  datasetId: string;
+}
+
+export function toSampleRecord(row: SampleRow): SampleRecord {
+  return {
+    id: row.id,
+    position: row.position,
+    input: row.input,
+    expectedOutput: row.expectedOutput,
+    metadata: row.metadata,
   };
 }
 
@@ -136,7 +172,7 @@ export function buildDatasetRows(orgId: string, input: NewDataset, now: Date) {
     category: input.category ?? null,
     trustLevel: input.trustLevel,
     source: input.source,
-    sampleCount: input.samples.length,
+    sampleCount: input.publishedSampleCount ?? input.samples.length,
     isPublic: input.isPublic,
     createdBy: input.createdBy ?? null,
     catalogSlug: input.catalogSlug ?? null,

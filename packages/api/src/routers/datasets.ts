@@ -1,9 +1,28 @@
-import type { DatasetRecord } from '@znyx/db';
-import { type Dataset, DatasetPage, ListDatasetsInput } from '../schemas/datasets';
+import type { DatasetRecord, SampleRecord } from '@znyx/db';
+import { ApiError } from '../errors';
+import { CatalogPage, InstallDatasetInput, ListCatalogInput } from '../schemas/catalog';
+import {
+  CreateDatasetInput,
+  Dataset,
+  DatasetPage,
+  GetDatasetInput,
+  ListDatasetsInput,
+  ListSamplesInput,
+  requestedCategories,
+  type Sample,
+  SamplePage,
+} from '../schemas/datasets';
+import { installFromCatalog, listCatalog, samplesNotice } from '../services/catalog';
 import { requireOrgAccess } from '../services/tokens';
 import { authedProcedure, router } from '../trpc';
 
 const TAGS = ['Datasets'];
+const ERRORS = {
+  401: 'Missing, malformed, unknown, expired or revoked token.',
+  403: 'Token does not have org access (wrong org_id, or insufficient scope).',
+  422: 'Validation Error',
+};
+const NOT_FOUND = 'Dataset not found';
 
 export const datasetsRouter = router({
   list: authedProcedure
@@ -18,21 +37,16 @@ export const datasetsRouter = router({
           "the team's own, newest first. Any runtime, CI or admin token of the org can read it (scope `read`).",
         tags: TAGS,
         successDescription: 'Successful Response',
-        errorResponses: {
-          401: 'Missing, malformed, unknown, expired or revoked token.',
-          403: 'Token does not have org access (wrong org_id, or insufficient scope).',
-          422: 'Validation Error',
-        },
+        errorResponses: ERRORS,
       },
     })
     .input(ListDatasetsInput)
     .output(DatasetPage)
     .query(async ({ ctx, input }) => {
       requireOrgAccess(ctx.actor, input.org_id, 'read');
-      const categories = [...(input.category ? [input.category] : []), ...(input.categories ?? [])];
       const page = await ctx.store.listDatasets({
         orgId: input.org_id,
-        categories,
+        categories: requestedCategories(input),
         source: input.source,
         limit: input.limit,
         offset: input.offset,
@@ -42,6 +56,166 @@ export const datasetsRouter = router({
         limit: input.limit,
         offset: input.offset,
         datasets: page.datasets.map(toDataset),
+      };
+    }),
+
+  // Declared before `get`: REST paths match in this order, and `catalog` is not a dataset id.
+  catalog: authedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/v1/orgs/{org_id}/datasets/catalog',
+        operationId: 'datasets.catalog',
+        summary: 'Browse the Catalog',
+        description:
+          'Everything an org can install: the ZNYX samples and published industry benchmarks, with their ' +
+          'published facts, and whether this org has each one (scope `read`). Filters as List Datasets.',
+        tags: TAGS,
+        successDescription: 'Successful Response',
+        errorResponses: ERRORS,
+      },
+    })
+    .input(ListCatalogInput)
+    .output(CatalogPage)
+    .query(async ({ ctx, input }) => {
+      requireOrgAccess(ctx.actor, input.org_id, 'read');
+      return listCatalog(ctx.store, input.org_id, {
+        categories: requestedCategories(input),
+        source: input.source,
+        limit: input.limit,
+        offset: input.offset,
+      });
+    }),
+
+  install: authedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/v1/orgs/{org_id}/datasets/install',
+        operationId: 'datasets.install',
+        summary: 'Install from the Catalog',
+        description:
+          'Adds a catalog entry (by id or slug) to the org: 201 with the new Dataset the first time, 200 with ' +
+          'the same Dataset on every later call, concurrent ones included; never a second copy. Industry ' +
+          'benchmarks carry their published sample_count; their rows stay with the publisher (see the samples ' +
+          'endpoint). Scope `write` (CI and admin tokens).',
+        tags: TAGS,
+        errorResponses: {
+          ...ERRORS,
+          404: 'No catalog entry with that id or slug.',
+          409: 'A dataset of the org already has the entry name.',
+        },
+      },
+      successStatuses: { 201: 'Installed: the new Dataset', 200: 'Already installed: the same Dataset' },
+    })
+    .input(InstallDatasetInput)
+    .output(Dataset)
+    .mutation(async ({ ctx, input }) => {
+      requireOrgAccess(ctx.actor, input.org_id, 'write');
+      const { dataset, created } = await installFromCatalog(ctx.store, input.org_id, input.catalog_id);
+      ctx.response.status = created ? 201 : 200;
+      return toDataset(dataset);
+    }),
+
+  create: authedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/v1/orgs/{org_id}/datasets',
+        operationId: 'datasets.create',
+        summary: 'Create a Dataset',
+        description:
+          "Creates one of the team's own datasets (source `customer`, trust level `unverified`), with up to " +
+          '10,000 samples, all or nothing: one bad sample is a 422 pointing at it and nothing is written. ' +
+          'Request bodies up to 16 MiB. Scope `write` (CI and admin tokens).',
+        tags: TAGS,
+        errorResponses: {
+          ...ERRORS,
+          409: 'The org already has a dataset of that name (compared case-insensitively).',
+          413: 'Request body over 16 MiB.',
+        },
+      },
+      successStatuses: { 201: 'Created: the new Dataset (without its samples)' },
+    })
+    .input(CreateDatasetInput)
+    .output(Dataset)
+    .mutation(async ({ ctx, input }) => {
+      requireOrgAccess(ctx.actor, input.org_id, 'write');
+      const [dataset] = await ctx.store.insertDatasets(input.org_id, [
+        {
+          name: input.name,
+          description: input.description ?? null,
+          category: input.category ?? null,
+          trustLevel: 'unverified',
+          source: 'customer',
+          isPublic: input.is_public,
+          createdBy: ctx.actor.tokenId,
+          samples: input.samples.map((sample) => ({
+            input: sample.input,
+            expectedOutput: sample.expected_output ?? null,
+            metadata: sample.metadata ?? null,
+          })),
+        },
+      ]);
+      if (!dataset) throw new Error('insertDatasets returned no dataset');
+      ctx.response.status = 201;
+      return toDataset(dataset);
+    }),
+
+  get: authedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/v1/orgs/{org_id}/datasets/{dataset_id}',
+        operationId: 'datasets.get',
+        summary: 'Get a Dataset',
+        description: "One dataset of the org; another org's dataset is a 404 too (scope `read`).",
+        tags: TAGS,
+        successDescription: 'Successful Response',
+        errorResponses: { ...ERRORS, 404: 'Resource does not exist in this org.' },
+      },
+    })
+    .input(GetDatasetInput)
+    .output(Dataset)
+    .query(async ({ ctx, input }) => {
+      requireOrgAccess(ctx.actor, input.org_id, 'read');
+      const dataset = await ctx.store.getDataset(input.org_id, input.dataset_id);
+      if (!dataset) throw ApiError.notFound(NOT_FOUND);
+      return toDataset(dataset);
+    }),
+
+  samples: authedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/v1/orgs/{org_id}/datasets/{dataset_id}/samples',
+        operationId: 'datasets.samples',
+        summary: 'List Samples',
+        description:
+          "A dataset's rows in their stored order, paged, so an evaluation run can pull them (scope `read`). " +
+          'For an installed industry benchmark, ZNYX stores metadata only: `rows_stored` is false, `total` is 0, ' +
+          "and `notice` says where the publisher's rows are.",
+        tags: TAGS,
+        successDescription: 'Successful Response',
+        errorResponses: { ...ERRORS, 404: 'Resource does not exist in this org.' },
+      },
+    })
+    .input(ListSamplesInput)
+    .output(SamplePage)
+    .query(async ({ ctx, input }) => {
+      requireOrgAccess(ctx.actor, input.org_id, 'read');
+      const dataset = await ctx.store.getDataset(input.org_id, input.dataset_id);
+      if (!dataset) throw ApiError.notFound(NOT_FOUND);
+      const page = await ctx.store.listSamples(input.org_id, input.dataset_id, input);
+      if (!page) throw ApiError.notFound(NOT_FOUND);
+      const { rowsStored, notice } = samplesNotice(dataset);
+      return {
+        total: page.total,
+        limit: input.limit,
+        offset: input.offset,
+        samples: page.samples.map(toSample),
+        rows_stored: rowsStored,
+        notice,
       };
     }),
 });
@@ -60,5 +234,14 @@ export function toDataset(record: DatasetRecord): Dataset {
     created_by: record.createdBy,
     created_at: record.createdAt.toISOString(),
     updated_at: record.updatedAt.toISOString(),
+  };
+}
+
+function toSample(record: SampleRecord): Sample {
+  return {
+    id: record.id,
+    input: record.input,
+    expected_output: record.expectedOutput,
+    metadata: record.metadata,
   };
 }

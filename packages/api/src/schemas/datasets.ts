@@ -40,7 +40,7 @@ const DECIMAL_INTEGER = /^[+-]?\d+$/;
  * An integer parameter: a number over tRPC, a decimal string over REST (the query string has
  * only strings). Anything else, such as ' ', '1e2', '0x10' or '1.5', fails as "not an integer".
  */
-const integerParam = (min: number, max: number | undefined, fallback: number, description: string) => {
+export const integerParam = (min: number, max: number | undefined, fallback: number, description: string) => {
   const range = max === undefined ? z.int().min(min) : z.int().min(min).max(max);
   return z
     .preprocess<unknown, typeof range, number>(
@@ -64,14 +64,24 @@ const integerParam = (min: number, max: number | undefined, fallback: number, de
     });
 };
 
-export const ListDatasetsInput = z.object({
-  org_id: OrgId,
+/** The filters List Datasets and the catalog share. */
+export const datasetFilters = {
   category: CategorySlug.meta({
     description: 'Single category (legacy); lower-cased before it is checked',
     example: 'jailbreak',
   }).optional(),
   categories: CategoryList.optional(),
   source: DatasetSource.meta({ description: 'znyx_sample | industry_standard | customer' }).optional(),
+};
+
+/** Both `category` and `categories`, as one list (their union). */
+export function requestedCategories(input: { category?: string; categories?: string[] }): string[] {
+  return [...(input.category ? [input.category] : []), ...(input.categories ?? [])];
+}
+
+export const ListDatasetsInput = z.object({
+  org_id: OrgId,
+  ...datasetFilters,
   limit: integerParam(1, 200, 50, 'Page size, 1-200'),
   offset: integerParam(0, undefined, 0, 'Number of matching datasets to skip'),
 });
@@ -113,3 +123,90 @@ export const DatasetPage = z
   })
   .meta({ id: 'DatasetPage' });
 export type DatasetPage = z.infer<typeof DatasetPage>;
+
+/** A dataset id: a UUID in any case. */
+export const DatasetId = z.guid({ error: 'Input should be a valid UUID' }).toLowerCase().meta({
+  description: 'The dataset id (a UUID)',
+  example: '5f0c6a52-3b2f-4b7e-9a37-0f4f2a9d7c11',
+});
+
+export const GetDatasetInput = z.object({ org_id: OrgId, dataset_id: DatasetId });
+export type GetDatasetInput = z.input<typeof GetDatasetInput>;
+
+export const MAX_SAMPLES_PER_DATASET = 10_000;
+export const MAX_TEXT_LENGTH = 100_000;
+
+export const NewSampleInput = z
+  .object({
+    input: z.string().min(1).max(MAX_TEXT_LENGTH).meta({ description: 'The prompt sent to the model' }),
+    expected_output: z
+      .string()
+      .max(MAX_TEXT_LENGTH)
+      .nullish()
+      .meta({ description: 'The expected answer or behaviour, if any' }),
+    metadata: z
+      .record(z.string(), z.unknown())
+      .nullish()
+      .meta({ description: 'Free-form JSON object, e.g. {"technique": "role_play"}' }),
+  })
+  .meta({ id: 'NewSample' });
+
+export const CreateDatasetInput = z.object({
+  org_id: OrgId,
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .meta({
+      description: 'Unique in the org, compared case-insensitively; trimmed',
+      example: 'Support bot jailbreaks',
+    }),
+  description: z.string().max(2000).nullish(),
+  category: CategorySlug.meta({ description: 'A category slug; lower-cased before it is checked' }).nullish(),
+  is_public: z.boolean().default(false),
+  samples: z
+    .array(NewSampleInput)
+    .max(MAX_SAMPLES_PER_DATASET)
+    .default([])
+    .meta({
+      description: `Up to ${MAX_SAMPLES_PER_DATASET.toLocaleString('en-US')} rows, stored in this order`,
+    }),
+});
+export type CreateDatasetInput = z.input<typeof CreateDatasetInput>;
+
+export const ListSamplesInput = z.object({
+  org_id: OrgId,
+  dataset_id: DatasetId,
+  limit: integerParam(1, 1000, 100, 'Page size, 1-1000'),
+  offset: integerParam(0, undefined, 0, 'Number of samples to skip'),
+});
+export type ListSamplesInput = z.input<typeof ListSamplesInput>;
+
+export const Sample = z
+  .object({
+    id: z.string(),
+    input: z.string(),
+    expected_output: z.string().nullable(),
+    metadata: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .meta({ id: 'Sample' });
+
+export const SamplePage = z
+  .object({
+    total: z.number().int().meta({ description: 'Rows stored for this dataset' }),
+    limit: z.number().int(),
+    offset: z.number().int(),
+    samples: z.array(Sample),
+    rows_stored: z.boolean().meta({
+      description:
+        'False for an installed industry benchmark: ZNYX keeps its metadata and published sample_count, not its rows',
+    }),
+    notice: z
+      .string()
+      .nullable()
+      .meta({ description: 'Where to get the rows when they are not stored here' }),
+  })
+  .meta({ id: 'SamplePage' });
+export type SamplePage = z.infer<typeof SamplePage>;
+export type Sample = z.infer<typeof Sample>;

@@ -1,21 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { and, count, eq, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, isNull } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { znyxSampleDatasets } from '../catalog';
 import { DatasetNameTakenError, isUnavailable, StoreUnavailableError } from '../errors';
 import { PG_MIGRATIONS_DIR } from '../migrations-dir';
 import type { DatasetRecord, ListDatasetsParams, NewDataset, OrgRecord } from '../model';
 import * as schema from '../schema/pg';
-import { znyxSampleDatasets } from '../seed/seed-datasets';
 import {
   buildDatasetRows,
   type DatasetRow,
   datasetListOrder,
   datasetListWhere,
+  type SampleRow,
   type Store,
   type TokenRow,
   toDatasetRecord,
+  toSampleRecord,
   toTokenRecord,
 } from '../store';
 
@@ -25,8 +27,10 @@ const { apiTokens, datasetSamples, datasets, orgs } = schema;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const datasetRowMatches: Same<typeof datasets.$inferSelect, DatasetRow> = true;
 const tokenRowMatches: Same<typeof apiTokens.$inferSelect, TokenRow> = true;
+const sampleRowMatches: Same<typeof datasetSamples.$inferSelect, SampleRow> = true;
 void datasetRowMatches;
 void tokenRowMatches;
+void sampleRowMatches;
 
 type Db = NodePgDatabase<typeof schema>;
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -198,6 +202,60 @@ export async function createPgStore(url: string, options: PgStoreOptions = {}): 
         lines.push(...result.rows.map((row) => `${label}: ${row['QUERY PLAN']}`));
       }
       return lines;
+    },
+
+    async getDataset(orgId, id) {
+      const [row] = await db
+        .select()
+        .from(datasets)
+        .where(and(eq(datasets.orgId, orgId), eq(datasets.id, id)));
+      return row ? toDatasetRecord(row) : null;
+    },
+
+    async listSamples(orgId, datasetId, page) {
+      return db.transaction(
+        async (tx) => {
+          const [owner] = await tx
+            .select({ id: datasets.id })
+            .from(datasets)
+            .where(and(eq(datasets.orgId, orgId), eq(datasets.id, datasetId)));
+          if (!owner) return null;
+          const where = eq(datasetSamples.datasetId, datasetId);
+          const [totalRow] = await tx.select({ n: count() }).from(datasetSamples).where(where);
+          const rows = await tx
+            .select()
+            .from(datasetSamples)
+            .where(where)
+            .orderBy(asc(datasetSamples.position))
+            .limit(page.limit)
+            .offset(page.offset);
+          return { total: totalRow?.n ?? 0, samples: rows.map(toSampleRecord) };
+        },
+        { isolationLevel: 'repeatable read', accessMode: 'read only' },
+      );
+    },
+
+    async listCatalogInstallations(orgId) {
+      const rows = await db
+        .select({ slug: datasets.catalogSlug, id: datasets.id })
+        .from(datasets)
+        .where(and(eq(datasets.orgId, orgId), isNotNull(datasets.catalogSlug)));
+      return new Map(rows.map((row) => [row.slug as string, row.id]));
+    },
+
+    async installCatalogDataset(orgId, dataset) {
+      const slug = dataset.catalogSlug;
+      if (!slug) throw new Error('installCatalogDataset needs a catalogSlug');
+      return db.transaction(async (tx) => {
+        const [created] = await insertDatasetsTx(tx, orgId, [dataset]);
+        if (created) return { dataset: created, created: true };
+        const [row] = await tx
+          .select()
+          .from(datasets)
+          .where(and(eq(datasets.orgId, orgId), eq(datasets.catalogSlug, slug)));
+        if (!row) throw new Error(`catalog entry ${slug} vanished during install`);
+        return { dataset: toDatasetRecord(row), created: false };
+      });
     },
 
     async listDatasetNames(orgId) {

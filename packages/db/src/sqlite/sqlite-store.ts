@@ -2,22 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { and, count, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { znyxSampleDatasets } from '../catalog';
 import { DatasetNameTakenError } from '../errors';
 import { SQLITE_MIGRATIONS_DIR } from '../migrations-dir';
 import type { DatasetRecord, ListDatasetsParams, NewDataset, OrgRecord, TokenRecord } from '../model';
 import * as schema from '../schema/sqlite';
-import { znyxSampleDatasets } from '../seed/seed-datasets';
 import {
   buildDatasetRows,
   type DatasetRow,
   datasetListOrder,
   datasetListWhere,
+  type SampleRow,
   type Store,
   type TokenRow,
   toDatasetRecord,
+  toSampleRecord,
   toTokenRecord,
 } from '../store';
 
@@ -27,8 +29,10 @@ const { apiTokens, datasetSamples, datasets, orgs } = schema;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const datasetRowMatches: Same<typeof datasets.$inferSelect, DatasetRow> = true;
 const tokenRowMatches: Same<typeof apiTokens.$inferSelect, TokenRow> = true;
+const sampleRowMatches: Same<typeof datasetSamples.$inferSelect, SampleRow> = true;
 void datasetRowMatches;
 void tokenRowMatches;
+void sampleRowMatches;
 
 /** List Datasets' two queries: the total and the page, over the same WHERE. */
 function listQueries(db: Db, params: ListDatasetsParams) {
@@ -172,6 +176,62 @@ export function createSqliteStore(path: string): Store {
         const { sql: text, params: values } = query.toSQL();
         const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...values) as { detail: string }[];
         return plan.map((step) => `${label}: ${step.detail}`);
+      });
+    },
+
+    async getDataset(orgId, id) {
+      const row = db
+        .select()
+        .from(datasets)
+        .where(and(eq(datasets.orgId, orgId), eq(datasets.id, id)))
+        .get();
+      return row ? toDatasetRecord(row) : null;
+    },
+
+    async listSamples(orgId, datasetId, page) {
+      return db.transaction((tx) => {
+        const owner = tx
+          .select({ id: datasets.id })
+          .from(datasets)
+          .where(and(eq(datasets.orgId, orgId), eq(datasets.id, datasetId)))
+          .get();
+        if (!owner) return null;
+        const where = eq(datasetSamples.datasetId, datasetId);
+        const total = tx.select({ n: count() }).from(datasetSamples).where(where).get()?.n ?? 0;
+        const rows = tx
+          .select()
+          .from(datasetSamples)
+          .where(where)
+          .orderBy(asc(datasetSamples.position))
+          .limit(page.limit)
+          .offset(page.offset)
+          .all();
+        return { total, samples: rows.map(toSampleRecord) };
+      });
+    },
+
+    async listCatalogInstallations(orgId) {
+      const rows = db
+        .select({ slug: datasets.catalogSlug, id: datasets.id })
+        .from(datasets)
+        .where(and(eq(datasets.orgId, orgId), isNotNull(datasets.catalogSlug)))
+        .all();
+      return new Map(rows.map((row) => [row.slug as string, row.id]));
+    },
+
+    async installCatalogDataset(orgId, dataset) {
+      const slug = dataset.catalogSlug;
+      if (!slug) throw new Error('installCatalogDataset needs a catalogSlug');
+      return db.transaction((tx) => {
+        const [created] = insertDatasetsTx(tx, orgId, [dataset]);
+        if (created) return { dataset: created, created: true };
+        const row = tx
+          .select()
+          .from(datasets)
+          .where(and(eq(datasets.orgId, orgId), eq(datasets.catalogSlug, slug)))
+          .get();
+        if (!row) throw new Error(`catalog entry ${slug} vanished during install`);
+        return { dataset: toDatasetRecord(row), created: false };
       });
     },
 
