@@ -153,15 +153,10 @@ export const NewSampleInput = z
 
 export const CreateDatasetInput = z.object({
   org_id: OrgId,
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .meta({
-      description: 'Unique in the org, compared case-insensitively; trimmed',
-      example: 'Support bot jailbreaks',
-    }),
+  name: z.string().trim().min(1).max(200).meta({
+    description: 'Unique in the org, compared case-insensitively; trimmed',
+    example: 'Support bot jailbreaks',
+  }),
   description: z.string().max(2000).nullish(),
   category: CategorySlug.meta({ description: 'A category slug; lower-cased before it is checked' }).nullish(),
   is_public: z.boolean().default(false),
