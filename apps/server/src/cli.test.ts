@@ -366,6 +366,39 @@ describe('znyx demo-data run twice on one org', () => {
   });
 });
 
+describe('znyx install', () => {
+  it('installs a catalog entry once: created, then a no-op with the same dataset', async () => {
+    const org = await createOrg('Install Org');
+    const first = await runCliJson<{ id: string; name: string; sample_count: number; created: boolean }>([
+      'install',
+      '--org',
+      org.id,
+      '--entry',
+      'truthfulqa',
+      '--json',
+    ]);
+    expect(first).toMatchObject({ name: 'TruthfulQA', sample_count: 817, created: true });
+    const again = await runCliJson<{ id: string; created: boolean }>([
+      'install',
+      '--org',
+      org.id,
+      '--entry',
+      'TruthfulQA',
+      '--json',
+    ]);
+    expect(again).toEqual({ id: first.id, name: 'TruthfulQA', sample_count: 817, created: false });
+    expect(countDatasets(org.id, 'industry_standard')).toBe(1);
+  });
+
+  it('rejects an unknown entry on stderr with a non-zero exit', async () => {
+    const org = await createOrg('Install Unknown Org');
+    const result = await runCli(['install', '--org', org.id, '--entry', 'no-such-benchmark', '--json']);
+    expectCleanFailure(result);
+    expect(result.stderr).toContain('no-such-benchmark');
+    expect(countDatasets(org.id, 'industry_standard')).toBe(0);
+  });
+});
+
 describe('znyx CLI errors go to stderr with a non-zero exit and nothing on stdout', () => {
   it.each<[string, string[]]>([
     ['token create for an unknown org id', ['token', 'create', '--org', UNKNOWN_ID, '--kind', 'ci']],

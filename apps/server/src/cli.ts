@@ -1,5 +1,5 @@
-import { createOrgWithAdminToken, issueToken, OrgId } from '@znyx/api';
-import { openStore, type Store, TOKEN_KINDS, type TokenKind } from '@znyx/db';
+import { createOrgWithAdminToken, installFromCatalog, issueToken, OrgId } from '@znyx/api';
+import { findCatalogEntry, openStore, type Store, TOKEN_KINDS, type TokenKind } from '@znyx/db';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { generateDemoDatasets } from './demo-data';
 import { loadEnv, storeOptions } from './env';
@@ -115,6 +115,24 @@ function buildCli(openDb: () => Promise<Store>, write: (text: string) => void): 
         return {
           json: { id: record.id, revoked_at: iso(record.revokedAt) },
           text: `Token ${record.id} revoked at ${iso(record.revokedAt)}.`,
+        };
+      }),
+    );
+
+  program
+    .command('install')
+    .description("install a catalog entry (a ZNYX sample or an industry benchmark) into an org; a no-op if it has it")
+    .requiredOption('--org <id>', 'org id', uuid)
+    .requiredOption('--entry <id-or-slug>', 'catalog entry, e.g. truthfulqa')
+    .action(
+      run(async (store, opts: { org: string; entry: string }) => {
+        await requireOrg(store, opts.org);
+        const entry = findCatalogEntry(opts.entry);
+        if (!entry) throw new CliError(`catalog entry '${opts.entry}' not found`);
+        const { dataset, created } = await installFromCatalog(store, opts.org, entry.slug);
+        return {
+          json: { id: dataset.id, name: dataset.name, sample_count: dataset.sampleCount, created },
+          text: `${created ? 'Installed' : 'Already installed:'} ${dataset.name} (${dataset.id}) in org ${opts.org}.`,
         };
       }),
     );

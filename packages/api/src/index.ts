@@ -3,6 +3,7 @@ export { ApiError, type ApiErrorCode, INTERNAL_ERROR_MESSAGE, type ValidationIss
 export { type AppRouter, appRouter } from './root';
 export * from './schemas/catalog';
 export * from './schemas/datasets';
+export { installFromCatalog, listCatalog } from './services/catalog';
 export { createOrgWithAdminToken } from './services/orgs';
 export { perMinuteRateLimiter, type RateLimiter } from './services/rate-limit';
 export {
