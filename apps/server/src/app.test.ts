@@ -424,6 +424,7 @@ describe.each(TEST_ENGINES)('over %s', (engine) => {
         category: 'query',
         categories: 'query',
         source: 'query',
+        q: 'query',
         limit: 'query',
         offset: 'query',
       });

@@ -121,7 +121,9 @@ function buildCli(openDb: () => Promise<Store>, write: (text: string) => void): 
 
   program
     .command('install')
-    .description("install a catalog entry (a ZNYX sample or an industry benchmark) into an org; a no-op if it has it")
+    .description(
+      'install a catalog entry (a ZNYX sample or an industry benchmark) into an org; a no-op if it has it',
+    )
     .requiredOption('--org <id>', 'org id', uuid)
     .requiredOption('--entry <id-or-slug>', 'catalog entry, e.g. truthfulqa')
     .action(

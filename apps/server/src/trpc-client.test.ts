@@ -37,6 +37,7 @@ describe('typed tRPC client', () => {
       category?: string | undefined;
       categories?: string | string[] | undefined;
       source?: 'znyx_sample' | 'industry_standard' | 'customer' | undefined;
+      q?: string | undefined;
       limit?: number | undefined;
       offset?: number | undefined;
     }>();

@@ -1,6 +1,7 @@
 export { type Context, type Credential, createContext, credentialFromHeaders } from './context';
 export { ApiError, type ApiErrorCode, INTERNAL_ERROR_MESSAGE, type ValidationIssue } from './errors';
 export { type AppRouter, appRouter } from './root';
+export * from './schemas/auth';
 export * from './schemas/catalog';
 export * from './schemas/datasets';
 export { installFromCatalog, listCatalog } from './services/catalog';

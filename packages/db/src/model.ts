@@ -95,13 +95,31 @@ export interface SamplePage {
   samples: SampleRecord[];
 }
 
-export interface ListDatasetsParams {
+/** The filters List Datasets and the facets share. */
+export interface DatasetFilters {
   orgId: string;
   /** Matches any of these categories; empty or absent means no category filter. */
   categories?: readonly string[];
   source?: DatasetSource;
+  /** Case-insensitive substring of the name. */
+  nameContains?: string;
+}
+
+export interface ListDatasetsParams extends DatasetFilters {
   limit: number;
   offset: number;
+}
+
+/**
+ * Counts for a filter UI. Each facet is counted under every filter except its own, so the
+ * choices next to the one picked stay visible: `categories` ignores the category filter,
+ * `sources` ignores the source filter.
+ */
+export interface DatasetFacets {
+  /** Matches of all the filters, as List Datasets' total. */
+  total: number;
+  sources: { value: DatasetSource; count: number }[];
+  categories: { value: string | null; count: number }[];
 }
 
 export interface DatasetPage {

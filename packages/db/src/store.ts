@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type AnyColumn, and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { type AnyColumn, and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type {
+  DatasetFacets,
+  DatasetFilters,
   DatasetPage,
   DatasetRecord,
   ListDatasetsParams,
@@ -12,6 +14,7 @@ import type {
   SampleRecord,
   TokenRecord,
 } from './model';
+import { DATASET_SOURCES, type DatasetSource } from './model';
 
 /**
  * Everything the API needs from persistence. One implementation per engine; each is thin
@@ -36,6 +39,8 @@ export interface Store {
   revokeToken(id: string): Promise<TokenRecord | null>;
 
   listDatasets(params: ListDatasetsParams): Promise<DatasetPage>;
+  /** Counts per source and per category for a filter UI (see DatasetFacets). */
+  datasetFacets(filters: DatasetFilters): Promise<DatasetFacets>;
   /**
    * The engine's plans for List Datasets' two queries, one line per plan step, each line
    * prefixed `count: ` or `page: `.
@@ -78,14 +83,30 @@ export interface DatasetColumns {
   createdAt: AnyColumn;
 }
 
-/** WHERE for List Datasets: the org, then each filter that is set. */
-export function datasetListWhere(t: DatasetColumns, params: ListDatasetsParams): SQL | undefined {
+/**
+ * Sample rows per INSERT: each row binds 6 parameters, and SQLite allows 32,766 per statement
+ * (PostgreSQL 65,535), so 5,000 rows fit both.
+ */
+export const SAMPLE_ROWS_PER_INSERT = 5_000;
+
+/** WHERE for List Datasets (and the facets): the org, then each filter that is set. */
+export function datasetListWhere(t: DatasetColumns, params: DatasetFilters): SQL | undefined {
   const categories = params.categories ?? [];
   return and(
     eq(t.orgId, params.orgId),
     params.source ? eq(t.source, params.source) : undefined,
     categories.length > 0 ? inArray(t.category, [...new Set(categories)]) : undefined,
+    params.nameContains ? nameContains(t.name, params.nameContains) : undefined,
   );
+}
+
+/**
+ * Case-insensitive substring match on the name, the same on both engines (ASCII case folding,
+ * as SQLite's lower() and LIKE do); `%`, `_` and `\` in the text match themselves.
+ */
+function nameContains(name: AnyColumn, text: string): SQL {
+  const pattern = `%${asciiLowerCase(text).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql`lower(${name}) like ${pattern} escape '\\'`;
 }
 
 /** The contract's total order: newest first, then name, then id. */
@@ -188,4 +209,26 @@ export function buildDatasetRows(orgId: string, input: NewDataset, now: Date) {
     metadata: sample.metadata ?? null,
   }));
   return { dataset, samples };
+}
+
+const asciiLowerCase = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+/** Shapes the two GROUP BY results of the facets: every source (zeros too), categories by count. */
+export function toDatasetFacets(
+  total: number,
+  bySource: readonly { value: DatasetSource; count: number }[],
+  byCategory: readonly { value: string | null; count: number }[],
+): DatasetFacets {
+  const sourceCounts = new Map(bySource.map((row) => [row.value, Number(row.count)]));
+  return {
+    total,
+    sources: DATASET_SOURCES.map((value) => ({ value, count: sourceCounts.get(value) ?? 0 })),
+    categories: byCategory
+      .map((row) => ({ value: row.value, count: Number(row.count) }))
+      .sort(
+        (a, b) =>
+          b.count - a.count ||
+          (a.value === null ? 1 : b.value === null ? -1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0),
+      ),
+  };
 }

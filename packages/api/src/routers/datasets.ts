@@ -4,6 +4,8 @@ import { CatalogPage, InstallDatasetInput, ListCatalogInput } from '../schemas/c
 import {
   CreateDatasetInput,
   Dataset,
+  DatasetFacets,
+  DatasetFacetsInput,
   DatasetPage,
   GetDatasetInput,
   ListDatasetsInput,
@@ -48,6 +50,7 @@ export const datasetsRouter = router({
         orgId: input.org_id,
         categories: requestedCategories(input),
         source: input.source,
+        nameContains: input.q || undefined,
         limit: input.limit,
         offset: input.offset,
       });
@@ -59,7 +62,34 @@ export const datasetsRouter = router({
       };
     }),
 
-  // Declared before `get`: REST paths match in this order, and `catalog` is not a dataset id.
+  // `facets` and `catalog` are declared before `get`: REST paths match in this order.
+  facets: authedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/v1/orgs/{org_id}/datasets/facets',
+        operationId: 'datasets.facets',
+        summary: 'Dataset Facets',
+        description:
+          'Counts per source and per category for a filter UI ("toxicity (12)"), under the same filters as List ' +
+          'Datasets; each facet ignores its own filter, so the other choices stay visible (scope `read`).',
+        tags: TAGS,
+        successDescription: 'Successful Response',
+        errorResponses: ERRORS,
+      },
+    })
+    .input(DatasetFacetsInput)
+    .output(DatasetFacets)
+    .query(async ({ ctx, input }) => {
+      requireOrgAccess(ctx.actor, input.org_id, 'read');
+      return ctx.store.datasetFacets({
+        orgId: input.org_id,
+        categories: requestedCategories(input),
+        source: input.source,
+        nameContains: input.q || undefined,
+      });
+    }),
+
   catalog: authedProcedure
     .meta({
       openapi: {

@@ -74,6 +74,17 @@ export const datasetFilters = {
   source: DatasetSource.meta({ description: 'znyx_sample | industry_standard | customer' }).optional(),
 };
 
+/** `q`: a case-insensitive substring of the name, combined with the other filters by AND. */
+const NameQuery = z
+  .string()
+  .trim()
+  .max(200)
+  .meta({
+    description: 'Case-insensitive substring of the dataset name (AND with the other filters)',
+    example: 'jail',
+  })
+  .optional();
+
 /** Both `category` and `categories`, as one list (their union). */
 export function requestedCategories(input: { category?: string; categories?: string[] }): string[] {
   return [...(input.category ? [input.category] : []), ...(input.categories ?? [])];
@@ -82,6 +93,7 @@ export function requestedCategories(input: { category?: string; categories?: str
 export const ListDatasetsInput = z.object({
   org_id: OrgId,
   ...datasetFilters,
+  q: NameQuery,
   limit: integerParam(1, 200, 50, 'Page size, 1-200'),
   offset: integerParam(0, undefined, 0, 'Number of matching datasets to skip'),
 });
@@ -205,3 +217,23 @@ export const SamplePage = z
   .meta({ id: 'SamplePage' });
 export type SamplePage = z.infer<typeof SamplePage>;
 export type Sample = z.infer<typeof Sample>;
+
+export const DatasetFacetsInput = z.object({ org_id: OrgId, ...datasetFilters, q: NameQuery });
+export type DatasetFacetsInput = z.input<typeof DatasetFacetsInput>;
+
+export const DatasetFacets = z
+  .object({
+    total: z
+      .number()
+      .int()
+      .meta({ description: 'Matches of every filter, as List Datasets would count them' }),
+    sources: z
+      .array(z.object({ value: DatasetSource, count: z.number().int() }))
+      .meta({ description: 'Every source, counted under all filters but `source`' }),
+    categories: z.array(z.object({ value: z.string().nullable(), count: z.number().int() })).meta({
+      description:
+        'Categories with at least one match, counted under all filters but `category`/`categories`; most first',
+    }),
+  })
+  .meta({ id: 'DatasetFacets' });
+export type DatasetFacets = z.infer<typeof DatasetFacets>;

@@ -112,7 +112,14 @@ describe('authenticateToken', () => {
   it.each(LABELS)('resolves a valid %s token to its actor', async (kind) => {
     const { token, record } = await issueToken(store, { orgId: org.id, kind });
     const actor = await authenticateToken(store, token);
-    expect(actor).toEqual({ tokenId: record.id, orgId: org.id, kind, scopes: DEFAULT_SCOPES[kind] });
+    expect(actor).toEqual({
+      tokenId: record.id,
+      orgId: org.id,
+      kind,
+      scopes: DEFAULT_SCOPES[kind],
+      tokenPrefix: record.tokenPrefix,
+      expiresAt: null,
+    });
   });
 
   it.each([
@@ -207,7 +214,14 @@ describe('requireOrgAccess', () => {
   });
 
   it('forbids an actor that lacks the required scope', async () => {
-    const actor: Actor = { tokenId: randomUUID(), orgId: org.id, kind: 'runtime', scopes: ['read'] };
+    const actor: Actor = {
+      tokenId: randomUUID(),
+      orgId: org.id,
+      kind: 'runtime',
+      scopes: ['read'],
+      tokenPrefix: 'znyx_rt_abcd',
+      expiresAt: null,
+    };
     expect(() => requireOrgAccess(actor, org.id, 'read')).not.toThrow();
     const error = await apiErrorFrom(() => requireOrgAccess(actor, org.id, 'write'));
     expect(error.reason).toBe('forbidden');

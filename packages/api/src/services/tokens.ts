@@ -50,6 +50,8 @@ export interface Actor {
   orgId: string;
   kind: TokenKind;
   scopes: readonly Scope[];
+  tokenPrefix: string;
+  expiresAt: Date | null;
 }
 
 /** Resolves a presented token to its actor, or throws 401 for anything unusable. */
@@ -61,7 +63,14 @@ export async function authenticateToken(store: Store, token: string, now = new D
   if (record.expiresAt && record.expiresAt.getTime() <= now.getTime()) {
     throw ApiError.unauthorized('Token has expired');
   }
-  return { tokenId: record.id, orgId: record.orgId, kind: record.kind, scopes: record.scopes };
+  return {
+    tokenId: record.id,
+    orgId: record.orgId,
+    kind: record.kind,
+    scopes: record.scopes,
+    tokenPrefix: record.tokenPrefix,
+    expiresAt: record.expiresAt,
+  };
 }
 
 /** 403 unless the actor belongs to `orgId` and holds `scope`. The same answer whether or not the org exists. */

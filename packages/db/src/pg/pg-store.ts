@@ -13,9 +13,11 @@ import {
   type DatasetRow,
   datasetListOrder,
   datasetListWhere,
+  SAMPLE_ROWS_PER_INSERT,
   type SampleRow,
   type Store,
   type TokenRow,
+  toDatasetFacets,
   toDatasetRecord,
   toSampleRecord,
   toTokenRecord,
@@ -37,8 +39,6 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** Held while migrating, so N processes starting together migrate exactly once. */
 const MIGRATION_LOCK_KEY = 7_242_001;
-/** PostgreSQL accepts at most 65,535 bind parameters per statement; a sample row uses 6. */
-const SAMPLE_ROWS_PER_INSERT = 5_000;
 
 export interface PgStoreOptions {
   /** Connections in the pool (default 10). */
@@ -188,6 +188,29 @@ export async function createPgStore(url: string, options: PgStoreOptions = {}): 
           const [totalRow] = await countQuery;
           const rows = await pageQuery;
           return { total: totalRow?.n ?? 0, datasets: rows.map(toDatasetRecord) };
+        },
+        { isolationLevel: 'repeatable read', accessMode: 'read only' },
+      );
+    },
+
+    async datasetFacets(filters) {
+      return db.transaction(
+        async (tx) => {
+          const [totalRow] = await tx
+            .select({ n: count() })
+            .from(datasets)
+            .where(datasetListWhere(datasets, filters));
+          const bySource = await tx
+            .select({ value: datasets.source, count: count() })
+            .from(datasets)
+            .where(datasetListWhere(datasets, { ...filters, source: undefined }))
+            .groupBy(datasets.source);
+          const byCategory = await tx
+            .select({ value: datasets.category, count: count() })
+            .from(datasets)
+            .where(datasetListWhere(datasets, { ...filters, categories: undefined }))
+            .groupBy(datasets.category);
+          return toDatasetFacets(totalRow?.n ?? 0, bySource, byCategory);
         },
         { isolationLevel: 'repeatable read', accessMode: 'read only' },
       );

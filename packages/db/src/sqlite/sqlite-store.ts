@@ -15,9 +15,11 @@ import {
   type DatasetRow,
   datasetListOrder,
   datasetListWhere,
+  SAMPLE_ROWS_PER_INSERT,
   type SampleRow,
   type Store,
   type TokenRow,
+  toDatasetFacets,
   toDatasetRecord,
   toSampleRecord,
   toTokenRecord,
@@ -84,7 +86,11 @@ export function createSqliteStore(path: string): Store {
         if (dataset.catalogSlug && catalogEntryExists(tx, orgId, dataset.catalogSlug)) continue;
         throw new DatasetNameTakenError(dataset.name);
       }
-      if (samples.length > 0) tx.insert(datasetSamples).values(samples).run();
+      for (let i = 0; i < samples.length; i += SAMPLE_ROWS_PER_INSERT) {
+        tx.insert(datasetSamples)
+          .values(samples.slice(i, i + SAMPLE_ROWS_PER_INSERT))
+          .run();
+      }
       created.push(toDatasetRecord(dataset));
     }
     return created;
@@ -167,6 +173,26 @@ export function createSqliteStore(path: string): Store {
         const { countQuery, pageQuery } = listQueries(tx, params);
         const total = countQuery.get()?.n ?? 0;
         return { total, datasets: pageQuery.all().map(toDatasetRecord) };
+      });
+    },
+
+    async datasetFacets(filters) {
+      return db.transaction((tx) => {
+        const total =
+          tx.select({ n: count() }).from(datasets).where(datasetListWhere(datasets, filters)).get()?.n ?? 0;
+        const bySource = tx
+          .select({ value: datasets.source, count: count() })
+          .from(datasets)
+          .where(datasetListWhere(datasets, { ...filters, source: undefined }))
+          .groupBy(datasets.source)
+          .all();
+        const byCategory = tx
+          .select({ value: datasets.category, count: count() })
+          .from(datasets)
+          .where(datasetListWhere(datasets, { ...filters, categories: undefined }))
+          .groupBy(datasets.category)
+          .all();
+        return toDatasetFacets(total, bySource, byCategory);
       });
     },
 
