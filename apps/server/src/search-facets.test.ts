@@ -68,7 +68,10 @@ describe.each(TEST_ENGINES)('over %s', (engine) => {
     });
 
     it('combines with the other filters by AND', async () => {
-      expect(await names('q=jailbreak&source=customer')).toEqual(['Checkout JAILBREAK regression', 'Support jailbreak set']);
+      expect(await names('q=jailbreak&source=customer')).toEqual([
+        'Checkout JAILBREAK regression',
+        'Support jailbreak set',
+      ]);
       expect(await names('q=golden&categories=pii,bias')).toEqual(['PII redaction golden']);
       expect(await names('q=golden&category=jailbreak')).toEqual([]);
     });
@@ -181,7 +184,9 @@ describe.each(TEST_ENGINES)('over %s', (engine) => {
       const res = await fetch(`${server.url}/trpc/auth.whoami?input=${encodeURIComponent('{}')}`, {
         headers: bearer(org.admin),
       });
-      const body = (await res.json()) as { result: { data: { org: { id: string }; token: { kind: string } } } };
+      const body = (await res.json()) as {
+        result: { data: { org: { id: string }; token: { kind: string } } };
+      };
       expect(body.result.data.org.id).toBe(org.org.id);
       expect(body.result.data.token.kind).toBe('admin');
     });
