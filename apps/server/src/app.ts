@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { appRouter, createContext, INTERNAL_ERROR_MESSAGE, type RateLimiter } from '@znyx/api';
 import type { Store } from '@znyx/db';
@@ -16,10 +19,19 @@ export interface AppDeps {
   logger: Logger;
   /** Per-token request budget; none means unlimited. */
   rateLimiter?: RateLimiter;
+  /** The built Console, served at /console when it holds an index.html (default: apps/console/dist). */
+  consoleDir?: string;
 }
 
+const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../console/dist', import.meta.url));
+
 /** The whole HTTP surface. Wiring only: every behaviour lives in packages/api. */
-export function createApp({ store, logger, rateLimiter }: AppDeps): express.Express {
+export function createApp({
+  store,
+  logger,
+  rateLimiter,
+  consoleDir = DEFAULT_CONSOLE_DIR,
+}: AppDeps): express.Express {
   const app = express();
   const contextFor = (req: IncomingMessage) =>
     createContext({ store, headers: req.headers, requestId: String(req.id), rateLimiter });
@@ -61,6 +73,8 @@ export function createApp({ store, logger, rateLimiter }: AppDeps): express.Expr
     swaggerUi.setup(openApiDocument, { customSiteTitle: 'ZNYX Datasets API' }),
   );
 
+  if (existsSync(join(consoleDir, 'index.html'))) app.use('/console', consoleApp(consoleDir));
+
   app.use(
     '/trpc',
     createExpressMiddleware({
@@ -91,6 +105,40 @@ export function createApp({ store, logger, rateLimiter }: AppDeps): express.Expr
   };
   app.use(onUnexpectedError);
   return app;
+}
+
+/**
+ * The Console's static build: hashed assets cached for good, index.html never, and any other
+ * path without a file extension answered with index.html (the app routes on the client).
+ */
+function consoleApp(dir: string): express.Router {
+  const consoleRouter = express.Router();
+  consoleRouter.use((req, res, next) => {
+    // `/console` → `/console/`, so the page's URL matches Vite's base.
+    if (req.originalUrl === '/console' || req.originalUrl.startsWith('/console?')) {
+      res.redirect(301, `/console/${req.originalUrl.slice('/console'.length)}`);
+      return;
+    }
+    next();
+  });
+  consoleRouter.use(
+    express.static(dir, {
+      redirect: false,
+      setHeaders: (res, filePath) => {
+        const immutable = filePath.startsWith(join(dir, 'assets'));
+        res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    }),
+  );
+  consoleRouter.get('/{*path}', (req, res, next) => {
+    if (/\.[a-z0-9]+$/i.test(req.path)) {
+      next();
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile('index.html', { root: dir });
+  });
+  return consoleRouter;
 }
 
 /** For a documented path called with another method: the methods it does allow. */
