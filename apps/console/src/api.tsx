@@ -28,7 +28,10 @@ export function useSession(): Session {
 /** Failures that another try will not fix: retrying them would only delay the message. */
 export function isFinal(error: unknown): boolean {
   const code = errorCode(error);
-  return code !== undefined && !['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE', 'TOO_MANY_REQUESTS'].includes(code);
+  return (
+    code !== undefined &&
+    !['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE', 'TOO_MANY_REQUESTS'].includes(code)
+  );
 }
 
 /** "Could not load the datasets: <what the API said>". */

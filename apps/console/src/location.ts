@@ -1,5 +1,5 @@
-import { useCallback, useSyncExternalStore } from 'react';
 import type { RouterInputs } from '@znyx/client';
+import { type MouseEvent, useCallback, useSyncExternalStore } from 'react';
 
 /**
  * The page URL is the Console's view state: the path picks the view (`/console/` or
@@ -93,4 +93,11 @@ export function useFilters(): [Filters, (change: Partial<Filters>, options?: { r
     navigate(`${window.location.pathname}${searchOf(next)}`, options);
   }, []);
   return [filters, update];
+}
+
+/** A plain click on an in-app link navigates without a page load; modified clicks keep the browser's way. */
+export function followLink(event: MouseEvent<HTMLAnchorElement>, href: string): void {
+  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  event.preventDefault();
+  navigate(href);
 }

@@ -50,7 +50,13 @@ export class ZnyxNetworkError extends Error {
   readonly method: string;
   readonly url: string;
 
-  constructor(init: { kind: 'timeout' | 'network'; method: string; url: string; cause: unknown; timeoutMs?: number }) {
+  constructor(init: {
+    kind: 'timeout' | 'network';
+    method: string;
+    url: string;
+    cause: unknown;
+    timeoutMs?: number;
+  }) {
     const what =
       init.kind === 'timeout'
         ? `timed out after ${init.timeoutMs} ms`
@@ -84,7 +90,12 @@ export function detailOf(body: unknown, response: Response): string | Validation
     if (Array.isArray(detail) && detail.every(isValidationIssue)) return detail;
   }
   // A proxy's HTML page is not worth repeating; a short plain-text message is.
-  if (typeof body === 'string' && body.length > 0 && body.length <= 500 && !body.trimStart().startsWith('<')) {
+  if (
+    typeof body === 'string' &&
+    body.length > 0 &&
+    body.length <= 500 &&
+    !body.trimStart().startsWith('<')
+  ) {
     return body;
   }
   return response.statusText || `HTTP ${response.status}`;

@@ -22,6 +22,9 @@ const RETRY_STATUSES = new Set([429, 503]);
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
+/** The method and URL behind each answer the transport hands back (a rebuilt Response has neither). */
+export const requestOf = new WeakMap<Response, { method: string; url: string }>();
+
 /**
  * A `fetch` for openapi-fetch: a timeout per attempt, retries with jittered exponential backoff
  * (or the server's `Retry-After`) for idempotent requests, and every transport failure turned
@@ -30,7 +33,9 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  */
 export function createTransport(options: TransportOptions): FetchLike {
   return async (request) => {
-    const attempts = IDEMPOTENT_METHODS.has(request.method) ? Math.max(0, options.retries) + 1 : 1;
+    const attempts = IDEMPOTENT_METHODS.has(request.method)
+      ? Math.max(0, Math.floor(options.retries)) + 1
+      : 1;
     for (let attempt = 1; ; attempt++) {
       const isLast = attempt >= attempts;
       let response: Response;
@@ -80,7 +85,9 @@ async function attemptOnce(request: Request, options: TransportOptions): Promise
     // The body is decoded now: its encoding and length headers no longer describe it.
     headers.delete('content-encoding');
     if (body !== null) headers.set('content-length', String(body.byteLength));
-    return new Response(body, { status: response.status, statusText: response.statusText, headers });
+    const answer = new Response(body, { status: response.status, statusText: response.statusText, headers });
+    requestOf.set(answer, { method: request.method, url: request.url });
+    return answer;
   } catch (error) {
     // The caller cancelled: their abort reason, as with fetch itself; never retried.
     if (callerSignal.aborted) throw callerSignal.reason;

@@ -1,0 +1,317 @@
+import type { Client } from 'openapi-fetch';
+import * as openapiFetch from 'openapi-fetch';
+import { detailOf, parseRetryAfter, ZnyxApiError } from './errors';
+import type { components, operations, paths } from './schema.generated';
+import { createTransport, defaultSleep, type FetchLike, requestOf, type Sleep } from './transport';
+
+type Schemas = components['schemas'];
+export type Dataset = Schemas['Dataset'];
+export type DatasetPage = Schemas['DatasetPage'];
+export type DatasetFacets = Schemas['DatasetFacets'];
+export type CatalogPage = Schemas['CatalogPage'];
+export type CatalogEntry = Schemas['CatalogEntry'];
+export type SamplePage = Schemas['SamplePage'];
+export type Sample = Schemas['Sample'];
+export type Whoami = Schemas['Whoami'];
+export type DatasetSource = Dataset['source'];
+export type TrustLevel = Dataset['trust_level'];
+
+type ListQuery = NonNullable<operations['datasets.list']['parameters']['query']>;
+type CatalogQuery = NonNullable<operations['datasets.catalog']['parameters']['query']>;
+type SamplesQuery = NonNullable<operations['datasets.samples']['parameters']['query']>;
+type CreateBody = operations['datasets.create']['requestBody']['content']['application/json'];
+type NewSampleBody = Schemas['NewSample'];
+
+/**
+ * openapi-fetch's CommonJS build sets `exports.default` beside its named exports; a CommonJS
+ * bundle importing it from this ESM source sees the whole `exports` object as the default.
+ */
+const createClient: typeof openapiFetch.default =
+  (openapiFetch.default as { default?: typeof openapiFetch.default }).default ?? openapiFetch.default;
+
+export const DEFAULT_BASE_URL = 'https://api.znyx.ai';
+
+export interface ZnyxOptions {
+  /** An org token (`znyx_rt_…`, `znyx_ci_…`, `znyx_admin_…`). Default: `process.env.ZNYX_TOKEN`. */
+  token?: string;
+  /** Default: `process.env.ZNYX_BASE_URL`, else `https://api.znyx.ai`. */
+  baseUrl?: string;
+  /** Per attempt, covering headers and body; 0 disables it. Default 30 000. */
+  timeoutMs?: number;
+  /** Extra attempts for a GET answered 429 or 503, or failing on the network. Default 2. POSTs are never retried. */
+  retries?: number;
+  /** First backoff step; each retry doubles it, jittered to 50–100 %. Default 500. */
+  retryBaseDelayMs?: number;
+  /** Longest single wait; a `Retry-After` beyond it is not waited for (the error is thrown). Default 60 000. */
+  maxRetryDelayMs?: number;
+  /** A `fetch` to use instead of `globalThis.fetch` (a proxy agent, a test double, …). */
+  fetch?: FetchLike;
+  /** Headers sent with every request. */
+  headers?: Record<string, string>;
+  /** How retries wait; replace it to observe or skip the waits (tests). */
+  sleep?: Sleep;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Cancels the call, including retries and their waits; rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** The filters of List Datasets, camelCase; `categories` is an array (sent comma-separated). */
+export interface DatasetFilters {
+  orgId: string;
+  /** One category slug (legacy); united with `categories`. */
+  category?: ListQuery['category'];
+  categories?: readonly string[];
+  source?: ListQuery['source'];
+  /** Case-insensitive substring of the name. */
+  q?: ListQuery['q'];
+}
+
+export interface ListDatasetsParams extends DatasetFilters {
+  /** 1–200, default 50. */
+  limit?: ListQuery['limit'];
+  offset?: ListQuery['offset'];
+}
+
+export interface IterateDatasetsParams extends DatasetFilters {
+  /** Datasets fetched per request, 1–200. Default 100. */
+  pageSize?: number;
+}
+
+export interface CatalogParams {
+  orgId: string;
+  category?: CatalogQuery['category'];
+  categories?: readonly string[];
+  source?: CatalogQuery['source'];
+  limit?: CatalogQuery['limit'];
+  offset?: CatalogQuery['offset'];
+}
+
+export interface InstallParams {
+  orgId: string;
+  /** The catalog entry's id or slug, e.g. `truthfulqa`. */
+  catalogId: string;
+}
+
+export interface InstallResult {
+  dataset: Dataset;
+  /** True when this call installed it (201); false when the org already had it (200). */
+  created: boolean;
+}
+
+export interface NewSample {
+  input: NewSampleBody['input'];
+  expectedOutput?: NewSampleBody['expected_output'];
+  metadata?: NewSampleBody['metadata'];
+}
+
+export interface CreateDatasetParams {
+  orgId: string;
+  /** Unique in the org, compared case-insensitively. */
+  name: CreateBody['name'];
+  description?: CreateBody['description'];
+  category?: CreateBody['category'];
+  /** Default false. */
+  isPublic?: CreateBody['is_public'];
+  /** Up to 10,000 rows, stored in this order; all or nothing. */
+  samples?: readonly NewSample[];
+}
+
+export interface GetDatasetParams {
+  orgId: string;
+  datasetId: string;
+}
+
+export interface SamplesParams extends GetDatasetParams {
+  /** 1–1000, default 100. */
+  limit?: SamplesQuery['limit'];
+  offset?: SamplesQuery['offset'];
+}
+
+export interface ZnyxClient {
+  /** `GET /v1/me`: the calling token's org, kind, scopes and expiry. */
+  me(options?: CallOptions): Promise<Whoami>;
+  datasets: {
+    /** `GET /v1/orgs/{org_id}/datasets`: one page of the org's datasets. */
+    list(params: ListDatasetsParams, options?: CallOptions): Promise<DatasetPage>;
+    /** Every matching dataset, page after page (limit/offset), each once. */
+    iterate(params: IterateDatasetsParams, options?: CallOptions): AsyncGenerator<Dataset, void, undefined>;
+    /** `GET /v1/orgs/{org_id}/datasets/facets`: counts per source and per category. */
+    facets(params: DatasetFilters, options?: CallOptions): Promise<DatasetFacets>;
+    /** `GET /v1/orgs/{org_id}/datasets/catalog`: everything installable. */
+    catalog(params: CatalogParams, options?: CallOptions): Promise<CatalogPage>;
+    /** `POST /v1/orgs/{org_id}/datasets/install`: idempotent; `created` tells 201 from 200. */
+    install(params: InstallParams, options?: CallOptions): Promise<InstallResult>;
+    /** `POST /v1/orgs/{org_id}/datasets`: a `customer` dataset with its samples. */
+    create(params: CreateDatasetParams, options?: CallOptions): Promise<Dataset>;
+    /** `GET /v1/orgs/{org_id}/datasets/{dataset_id}`. */
+    get(params: GetDatasetParams, options?: CallOptions): Promise<Dataset>;
+    /** `GET /v1/orgs/{org_id}/datasets/{dataset_id}/samples`: one page of rows. */
+    samples(params: SamplesParams, options?: CallOptions): Promise<SamplePage>;
+  };
+  /**
+   * The underlying typed openapi-fetch client (same token, timeout and retries) for any path of
+   * the OpenAPI document. It returns `{ data, error, response }` instead of throwing.
+   */
+  raw: Client<paths>;
+}
+
+/** Reads `process.env` where there is one (Node, Bun, Deno); browsers have none. */
+function fromEnv(name: string): string | undefined {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return proc?.env?.[name] || undefined;
+}
+
+export function createZnyx(options: ZnyxOptions = {}): ZnyxClient {
+  const token = options.token ?? fromEnv('ZNYX_TOKEN');
+  if (!token) {
+    throw new TypeError(
+      'No ZNYX token: pass createZnyx({ token }) or set the ZNYX_TOKEN environment variable',
+    );
+  }
+  const raw = createClient<paths>({
+    baseUrl: options.baseUrl ?? fromEnv('ZNYX_BASE_URL') ?? DEFAULT_BASE_URL,
+    headers: { ...options.headers, Authorization: `Bearer ${token}` },
+    fetch: createTransport({
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      retries: options.retries ?? 2,
+      retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
+      maxRetryDelayMs: options.maxRetryDelayMs ?? 60_000,
+      sleep: options.sleep ?? defaultSleep,
+      random: Math.random,
+    }),
+  });
+
+  const list = async ({ orgId, limit, offset, ...filters }: ListDatasetsParams, call?: CallOptions) =>
+    (
+      await unwrap(
+        raw.GET('/v1/orgs/{org_id}/datasets', {
+          params: { path: { org_id: orgId }, query: { ...filterQuery(filters), limit, offset } },
+          signal: call?.signal,
+        }),
+      )
+    ).data;
+
+  return {
+    raw,
+    me: async (call) => (await unwrap(raw.GET('/v1/me', { signal: call?.signal }))).data,
+    datasets: {
+      list,
+      async *iterate({ pageSize = 100, ...filters }, call) {
+        // Offsets move with what was received, so a shorter page never skips a dataset; ids
+        // already yielded are skipped, so a dataset created meanwhile (which shifts the
+        // newest-first order) is not repeated.
+        const seen = new Set<string>();
+        let offset = 0;
+        for (;;) {
+          const page = await list({ ...filters, limit: pageSize, offset }, call);
+          for (const dataset of page.datasets) {
+            if (seen.has(dataset.id)) continue;
+            seen.add(dataset.id);
+            yield dataset;
+          }
+          offset += page.datasets.length;
+          if (page.datasets.length === 0 || offset >= page.total) return;
+        }
+      },
+      facets: async ({ orgId, ...filters }, call) =>
+        (
+          await unwrap(
+            raw.GET('/v1/orgs/{org_id}/datasets/facets', {
+              params: { path: { org_id: orgId }, query: filterQuery(filters) },
+              signal: call?.signal,
+            }),
+          )
+        ).data,
+      catalog: async ({ orgId, limit, offset, ...filters }, call) =>
+        (
+          await unwrap(
+            raw.GET('/v1/orgs/{org_id}/datasets/catalog', {
+              params: { path: { org_id: orgId }, query: { ...filterQuery(filters), limit, offset } },
+              signal: call?.signal,
+            }),
+          )
+        ).data,
+      install: async ({ orgId, catalogId }, call) => {
+        const { data, response } = await unwrap(
+          raw.POST('/v1/orgs/{org_id}/datasets/install', {
+            params: { path: { org_id: orgId } },
+            body: { catalog_id: catalogId },
+            signal: call?.signal,
+          }),
+        );
+        return { dataset: data, created: response.status === 201 };
+      },
+      create: async ({ orgId, name, description, category, isPublic, samples }, call) =>
+        (
+          await unwrap(
+            raw.POST('/v1/orgs/{org_id}/datasets', {
+              params: { path: { org_id: orgId } },
+              // undefined members vanish in JSON, so the API's defaults apply
+              body: {
+                name,
+                description,
+                category,
+                is_public: isPublic,
+                samples: samples?.map(({ input, expectedOutput, metadata }) => ({
+                  input,
+                  expected_output: expectedOutput,
+                  metadata,
+                })),
+              },
+              signal: call?.signal,
+            }),
+          )
+        ).data,
+      get: async ({ orgId, datasetId }, call) =>
+        (
+          await unwrap(
+            raw.GET('/v1/orgs/{org_id}/datasets/{dataset_id}', {
+              params: { path: { org_id: orgId, dataset_id: datasetId } },
+              signal: call?.signal,
+            }),
+          )
+        ).data,
+      samples: async ({ orgId, datasetId, limit, offset }, call) =>
+        (
+          await unwrap(
+            raw.GET('/v1/orgs/{org_id}/datasets/{dataset_id}/samples', {
+              params: { path: { org_id: orgId, dataset_id: datasetId }, query: { limit, offset } },
+              signal: call?.signal,
+            }),
+          )
+        ).data,
+    },
+  };
+}
+
+/**
+ * The wire form of the shared filters: `categories` joined with commas (omitted when empty).
+ * Undefined members are left out of the query string by openapi-fetch.
+ */
+function filterQuery({ category, categories, source, q }: Omit<DatasetFilters, 'orgId'>) {
+  return { category, categories: categories?.length ? categories.join(',') : undefined, source, q };
+}
+
+/** A success's body, or a {@link ZnyxApiError} built from the error answer. */
+async function unwrap<T>(
+  pending: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<{ data: T; response: Response }> {
+  const { data, error, response } = await pending;
+  if (!response.ok) {
+    const origin = requestOf.get(response);
+    throw new ZnyxApiError({
+      status: response.status,
+      detail: detailOf(error, response),
+      method: origin?.method ?? '',
+      url: origin?.url ?? response.url,
+      requestId: response.headers.get('x-request-id') ?? undefined,
+      retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
+      body: error,
+    });
+  }
+  return { data: data as T, response };
+}

@@ -1,0 +1,30 @@
+export type {
+  CallOptions,
+  CatalogEntry,
+  CatalogPage,
+  CatalogParams,
+  CreateDatasetParams,
+  Dataset,
+  DatasetFacets,
+  DatasetFilters,
+  DatasetPage,
+  DatasetSource,
+  GetDatasetParams,
+  InstallParams,
+  InstallResult,
+  IterateDatasetsParams,
+  ListDatasetsParams,
+  NewSample,
+  Sample,
+  SamplePage,
+  SamplesParams,
+  TrustLevel,
+  Whoami,
+  ZnyxClient,
+  ZnyxOptions,
+} from './client';
+export { createZnyx, DEFAULT_BASE_URL } from './client';
+export type { ValidationIssue, ZnyxApiErrorInit } from './errors';
+export { ZnyxApiError, ZnyxNetworkError } from './errors';
+export type { components, operations, paths } from './schema.generated';
+export type { FetchLike, Sleep } from './transport';
