@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the production bundle (apps/server/dist) as an operator would: create an org with the
-# CLI, start the server, list the org's datasets with its token, stop with SIGTERM.
+# CLI, start the server, list the org's datasets with its token, load the Console, stop with SIGTERM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -19,6 +19,7 @@ url=$(grep '"msg":"listening"' "$work/server.log" | node -e 'let s="";process.st
 total=$(curl -sf "$url/v1/orgs/$id/datasets?source=znyx_sample" -H "Authorization: Bearer $token" |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).total))')
 [ "$total" -ge 6 ] || { echo "smoke: expected the ZNYX samples, got total=$total" >&2; exit 1; }
+curl -sf "$url/console/" | grep -q '<div id="root">' || { echo "smoke: /console/ did not serve the Console" >&2; exit 1; }
 kill -TERM "$server"
 wait "$server"
-echo "smoke: bundle served $total sample datasets and shut down cleanly"
+echo "smoke: bundle served $total sample datasets and the Console, and shut down cleanly"

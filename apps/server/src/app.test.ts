@@ -3,29 +3,17 @@ import { issueToken, perMinuteRateLimiter } from '@znyx/api';
 import { TEST_ENGINES } from '@znyx/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoDatasets } from './demo-data';
-import { bearer, createOrgWithTokens, startTestServer } from './test-support';
+import {
+  bearer,
+  createOrgWithTokens,
+  DATASET_KEYS,
+  type DatasetJson,
+  type PageJson,
+  startTestServer,
+} from './test-support';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 type Tokens = Awaited<ReturnType<typeof createOrgWithTokens>>;
-interface DatasetJson {
-  id: string;
-  name: string;
-  description: string | null;
-  category: string | null;
-  trust_level: string;
-  source: string;
-  sample_count: number;
-  is_public: boolean;
-  created_by: string | null;
-  created_at: string;
-  updated_at: string;
-}
-interface PageJson {
-  total: number;
-  limit: number;
-  offset: number;
-  datasets: DatasetJson[];
-}
 interface ValidationJson {
   detail: { loc: (string | number)[]; msg: string; type: string }[];
 }
@@ -240,19 +228,7 @@ describe.each(TEST_ENGINES)('over %s', (engine) => {
         expect.arrayContaining(['jailbreak', 'pii', 'toxicity', 'prompt_injection', 'bias', 'hallucination']),
       );
       for (const d of page.datasets) {
-        expect(Object.keys(d)).toEqual([
-          'id',
-          'name',
-          'description',
-          'category',
-          'trust_level',
-          'source',
-          'sample_count',
-          'is_public',
-          'created_by',
-          'created_at',
-          'updated_at',
-        ]);
+        expect(Object.keys(d)).toEqual(DATASET_KEYS);
         expect(d).toMatchObject({
           trust_level: 'verified',
           source: 'znyx_sample',

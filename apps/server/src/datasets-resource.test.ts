@@ -2,29 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createOrgWithAdminToken, issueToken } from '@znyx/api';
 import { TEST_ENGINES } from '@znyx/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startTestServer } from './test-support';
+import { bearer, DATASET_KEYS, type DatasetJson, type PageJson, startTestServer } from './test-support';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
-interface DatasetJson {
-  id: string;
-  name: string;
-  description: string | null;
-  category: string | null;
-  trust_level: string;
-  source: string;
-  sample_count: number;
-  is_public: boolean;
-  created_by: string | null;
-  created_at: string;
-  updated_at: string;
-}
-interface PageJson {
-  total: number;
-  limit: number;
-  offset: number;
-  datasets: DatasetJson[];
-}
 interface CatalogEntryJson {
   id: string;
   slug: string;
@@ -68,19 +49,6 @@ interface Issue {
   type: string;
 }
 
-const DATASET_KEYS = [
-  'id',
-  'name',
-  'description',
-  'category',
-  'trust_level',
-  'source',
-  'sample_count',
-  'is_public',
-  'created_by',
-  'created_at',
-  'updated_at',
-];
 const CATALOG_KEYS = [
   'id',
   'slug',

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { createOrgWithAdminToken, issueToken, type RateLimiter } from '@znyx/api';
+import { createOrgWithAdminToken, type Dataset, issueToken, type RateLimiter } from '@znyx/api';
 import { openStore, type Store, type StoreOptions } from '@znyx/db';
 import { createTestDatabase, type TestEngine } from '@znyx/db/testing';
 import { SETTING_NAMES } from './env';
@@ -84,3 +84,27 @@ export function collectOutput(child: ChildProcess): { stdout: () => string; stde
   });
   return { stdout: () => stdout, stderr: () => stderr };
 }
+
+/** A Dataset as the wire carries it; this service always sets both timestamps. */
+export type DatasetJson = Dataset & { created_at: string; updated_at: string };
+export interface PageJson {
+  total: number;
+  limit: number;
+  offset: number;
+  datasets: DatasetJson[];
+}
+
+/** The Dataset's keys, in the documented order. */
+export const DATASET_KEYS = [
+  'id',
+  'name',
+  'description',
+  'category',
+  'trust_level',
+  'source',
+  'sample_count',
+  'is_public',
+  'created_by',
+  'created_at',
+  'updated_at',
+];
