@@ -47,6 +47,11 @@ const ERROR_SCHEMAS: Record<string, SchemaObject> = {
   },
 };
 
+const REQUEST_ID_HEADER = {
+  schema: { type: 'string' },
+  description: "The request's id: the caller's X-Request-Id when well-formed, else a new UUID",
+};
+
 const DEFAULT_ERROR_DESCRIPTIONS: Record<string, string> = {
   401: 'Missing, malformed, unknown, expired or revoked token.',
   403: 'Token does not have org access (wrong org_id, or insufficient scope).',
@@ -92,6 +97,17 @@ export function buildOpenApiDocument(): OpenAPIObject {
       operation.responses = fastApiResponses(operation.responses, Boolean(operation.security?.length));
     }
   }
+  for (const pathItem of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(pathItem as Record<string, { responses?: Responses }>)) {
+      for (const response of Object.values(operation?.responses ?? {})) {
+        response.headers = { ...(response.headers as object), 'X-Request-Id': REQUEST_ID_HEADER };
+      }
+    }
+  }
+  document.servers = [
+    { url: '/', description: 'This server' },
+    { url: 'https://api.znyx.ai', description: 'ZNYX' },
+  ];
   for (const { path, method, statuses } of declaredSuccessStatuses()) {
     const operation = (document.paths?.[path] as Record<string, { responses?: Responses }> | undefined)?.[
       method

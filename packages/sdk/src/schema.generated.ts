@@ -333,6 +333,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -344,6 +346,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -355,6 +359,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -364,6 +370,8 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -375,6 +383,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -405,6 +415,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -416,6 +428,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -425,6 +439,8 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -434,6 +450,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -445,6 +463,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -454,6 +474,8 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -465,6 +487,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -507,6 +531,8 @@ export interface operations {
             /** @description Created: the new Dataset (without its samples) */
             201: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -518,6 +544,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -527,6 +555,8 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -536,6 +566,8 @@ export interface operations {
             /** @description A dataset of the org already has the entry name. */
             409: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -545,6 +577,8 @@ export interface operations {
             /** @description Request body over 16 MiB. */
             413: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -554,6 +588,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -565,6 +601,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -574,6 +612,8 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -585,6 +625,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -613,6 +655,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -624,6 +668,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -633,6 +679,8 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -642,6 +690,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -653,6 +703,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -662,6 +714,8 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -673,6 +727,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -702,6 +758,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -713,6 +771,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -722,6 +782,8 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -731,6 +793,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -742,6 +806,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -751,6 +817,8 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -762,6 +830,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -795,6 +865,8 @@ export interface operations {
             /** @description Already installed: the same Dataset */
             200: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -804,6 +876,8 @@ export interface operations {
             /** @description Installed: the new Dataset */
             201: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -815,6 +889,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -824,6 +900,8 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -833,6 +911,8 @@ export interface operations {
             /** @description No catalog entry with that id or slug. */
             404: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -842,6 +922,8 @@ export interface operations {
             /** @description A dataset of the org already has the entry name. */
             409: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -851,6 +933,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -862,6 +946,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -871,6 +957,8 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -882,6 +970,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -907,6 +997,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -918,6 +1010,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -927,6 +1021,8 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -936,6 +1032,8 @@ export interface operations {
             /** @description No catalog entry with that id or slug. */
             404: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -945,6 +1043,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -956,6 +1056,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -965,6 +1067,8 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -976,6 +1080,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1004,6 +1110,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1015,6 +1123,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1024,6 +1134,8 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1033,6 +1145,8 @@ export interface operations {
             /** @description No catalog entry with that id or slug. */
             404: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1042,6 +1156,8 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1053,6 +1169,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1062,6 +1180,8 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1073,6 +1193,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id"?: string;
                     [name: string]: unknown;
                 };
                 content: {

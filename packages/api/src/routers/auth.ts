@@ -17,7 +17,7 @@ export const authRouter = router({
         errorResponses: { 401: 'Missing, malformed, unknown, expired or revoked token.' },
       },
     })
-    .input(z.object({}))
+    .input(z.object({}).optional())
     .output(Whoami)
     .query(async ({ ctx }) => {
       const org = await ctx.store.getOrg(ctx.actor.orgId);
