@@ -114,6 +114,9 @@ export function datasetListOrder(t: DatasetColumns): SQL[] {
   return [desc(t.createdAt), asc(t.name), asc(t.id)];
 }
 
+/** True when A and B are the same type: each dialect's tables are checked against the shared rows. */
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
 /** The row shape both dialects' dataset tables yield (checked at compile time in each). */
 export interface DatasetRow {
   id: string;

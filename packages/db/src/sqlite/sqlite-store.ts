@@ -16,6 +16,7 @@ import {
   datasetListOrder,
   datasetListWhere,
   SAMPLE_ROWS_PER_INSERT,
+  type Same,
   type SampleRow,
   type Store,
   type TokenRow,
@@ -28,7 +29,6 @@ import {
 const { apiTokens, datasetSamples, datasets, orgs } = schema;
 
 // Compile-time check: the SQLite table yields exactly the shared row shapes.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const datasetRowMatches: Same<typeof datasets.$inferSelect, DatasetRow> = true;
 const tokenRowMatches: Same<typeof apiTokens.$inferSelect, TokenRow> = true;
 const sampleRowMatches: Same<typeof datasetSamples.$inferSelect, SampleRow> = true;
