@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { appRouter, createContext, INTERNAL_ERROR_MESSAGE, type RateLimiter } from '@znyx/api';
 import type { Store } from '@znyx/db';
+import cors from 'cors';
 import express, { type ErrorRequestHandler, type Request } from 'express';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
@@ -21,6 +22,11 @@ export interface AppDeps {
   rateLimiter?: RateLimiter;
   /** The built Console, served at /console when it holds an index.html (default: apps/console/dist). */
   consoleDir?: string;
+  /**
+   * Origins allowed to call the REST paths from a browser (`['*']`: any). Credentials are
+   * tokens sent explicitly, never cookies, so no origin gains anything a script could not send.
+   */
+  corsOrigins?: string[];
 }
 
 const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../console/dist', import.meta.url));
@@ -31,6 +37,7 @@ export function createApp({
   logger,
   rateLimiter,
   consoleDir = DEFAULT_CONSOLE_DIR,
+  corsOrigins = ['*'],
 }: AppDeps): express.Express {
   const app = express();
   const contextFor = (req: IncomingMessage) =>
@@ -74,6 +81,16 @@ export function createApp({
   );
 
   if (existsSync(join(consoleDir, 'index.html'))) app.use('/console', consoleApp(consoleDir));
+
+  app.use(
+    '/v1',
+    cors({
+      origin: corsOrigins.includes('*') ? '*' : corsOrigins,
+      allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type', 'X-Request-Id'],
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'],
+      maxAge: 600,
+    }),
+  );
 
   app.use(
     '/trpc',

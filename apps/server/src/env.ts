@@ -12,6 +12,16 @@ const EnvSchema = z.object({
   DB_CONNECT_TIMEOUT_MS: z.coerce.number<number>().int().min(1).default(2_000),
   /** Requests per minute per token, per process; 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number<number>().int().min(0).default(1200),
+  /** Comma-separated origins allowed to call /v1 from a browser; `*` (default) allows any. */
+  CORS_ALLOWED_ORIGINS: z
+    .string()
+    .default('*')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof EnvSchema>;

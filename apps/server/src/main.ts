@@ -50,7 +50,14 @@ async function main(): Promise<void> {
   });
   const rateLimiter =
     env.RATE_LIMIT_PER_MINUTE > 0 ? perMinuteRateLimiter(env.RATE_LIMIT_PER_MINUTE) : undefined;
-  running = await startServer({ store, logger, rateLimiter, host: env.HOST, port: env.PORT });
+  running = await startServer({
+    store,
+    logger,
+    rateLimiter,
+    corsOrigins: env.CORS_ALLOWED_ORIGINS,
+    host: env.HOST,
+    port: env.PORT,
+  });
   logger.info({ url: running.url, engine: store.engine }, 'listening');
   if (process.argv.includes('--demo')) await printDemo(store, running.url);
 }

@@ -12,6 +12,7 @@ export interface TestServerOptions {
   rateLimiter?: RateLimiter;
   /** Merged over `{ poolSize: 5 }` when opening the store (pool options apply to PostgreSQL). */
   storeOptions?: StoreOptions;
+  corsOrigins?: string[];
 }
 
 /**
@@ -19,7 +20,7 @@ export interface TestServerOptions {
  * lines captured. `db` gives raw SQL on that database, behind the server's back.
  */
 export async function startTestServer(options: TestServerOptions = {}) {
-  const { engine = 'sqlite', rateLimiter, storeOptions } = options;
+  const { engine = 'sqlite', rateLimiter, storeOptions, corsOrigins } = options;
   const db = await createTestDatabase(engine);
   let store: Store;
   try {
@@ -32,7 +33,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
   const logger = createLogger('debug', { write: (line: string) => void logLines.push(line) });
   let running: Awaited<ReturnType<typeof startServer>>;
   try {
-    running = await startServer({ store, logger, rateLimiter, host: '127.0.0.1', port: 0 });
+    running = await startServer({ store, logger, rateLimiter, corsOrigins, host: '127.0.0.1', port: 0 });
   } catch (error) {
     await store.close();
     await db.drop();
