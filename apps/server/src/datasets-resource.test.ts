@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createOrgWithAdminToken, issueToken } from '@znyx/api';
 import { TEST_ENGINES } from '@znyx/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, DATASET_KEYS, type DatasetJson, type PageJson, startTestServer } from './test-support';
+import {
+  bearer,
+  createOrgWithTokens,
+  DATASET_KEYS,
+  type DatasetJson,
+  type PageJson,
+  startTestServer,
+} from './test-support';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -1039,5 +1046,39 @@ describe.each(TEST_ENGINES)('over %s', (engine) => {
         dataset_id: dataset.id,
       });
     });
+  });
+});
+
+describe('request bodies the REST layer refuses before any procedure runs', () => {
+  let server: Server;
+  let tokens: Awaited<ReturnType<typeof createOrgWithTokens>>;
+  beforeAll(async () => {
+    server = await startTestServer();
+    tokens = await createOrgWithTokens(server.store, 'Body Org');
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const post = (body: string, contentType: string) =>
+    fetch(`${server.url}/v1/orgs/${tokens.org.id}/datasets`, {
+      method: 'POST',
+      headers: { ...bearer(tokens.ci), 'Content-Type': contentType },
+      body,
+    });
+
+  it('answers 413 for a body over 16 MiB and writes nothing', async () => {
+    const huge = JSON.stringify({ name: 'Huge', samples: [{ input: 'x'.repeat(17 * 1024 * 1024) }] });
+    const res = await post(huge, 'application/json');
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ detail: 'Request body too large' });
+    expect(await server.store.listDatasetNames(tokens.org.id)).not.toContain('Huge');
+  });
+
+  it('answers 415 for a body that is not JSON by its Content-Type', async () => {
+    const res = await post(JSON.stringify({ name: 'Plain' }), 'text/plain');
+    expect(res.status).toBe(415);
+    expect(await res.json()).toEqual({ detail: 'Content-Type must be application/json' });
+    expect(await server.store.listDatasetNames(tokens.org.id)).not.toContain('Plain');
   });
 });

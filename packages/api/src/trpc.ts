@@ -1,4 +1,4 @@
-import { initTRPC, TRPCError } from '@trpc/server';
+import { initTRPC } from '@trpc/server';
 import { DatasetNameTakenError, StoreUnavailableError } from '@znyx/db';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { z } from 'zod';
@@ -71,5 +71,3 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   await ctx.rateLimiter?.consume(actor.tokenId);
   return next({ ctx: { actor } });
 });
-
-export { TRPCError };

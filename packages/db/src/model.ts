@@ -42,6 +42,9 @@ export interface NewToken {
   expiresAt: Date | null;
 }
 
+/** A token to store with an org that does not exist yet. */
+export type NewOrgToken = Omit<NewToken, 'orgId'>;
+
 export interface DatasetRecord {
   id: string;
   orgId: string;

@@ -333,6 +333,33 @@ describe.each(TEST_ENGINES)('%s store', (engine) => {
       expect(await store.findOrgByName('Doomed Org')).toBeNull();
     });
 
+    it('createOrgWithToken stores the org, its samples and its first token, or none of them', async () => {
+      const token = {
+        kind: 'admin' as const,
+        scopes: ['read' as const, 'write' as const, 'admin' as const],
+        tokenHash: createHash('sha256').update(`first-token-${engine}`).digest('hex'),
+        tokenPrefix: 'znyx_admin_ab',
+        expiresAt: null,
+      };
+      const orgsBefore = await countOrgs();
+      const datasetsBefore = await countDatasets();
+      const remove = await failInsertsWhen(db, 'api_tokens', "NEW.token_prefix = 'znyx_admin_ab'");
+      try {
+        const error = await rejectionOf(store.createOrgWithToken({ name: 'Tokenless Org', token }));
+        expect(messagesOf(error)).toContain('boom');
+      } finally {
+        await remove();
+      }
+      expect(await countOrgs()).toBe(orgsBefore);
+      expect(await countDatasets()).toBe(datasetsBefore);
+      expect(await store.findOrgByName('Tokenless Org')).toBeNull();
+
+      const created = await store.createOrgWithToken({ name: 'Tokenful Org', token });
+      expect(await store.findTokenByHash(token.tokenHash)).toEqual(created.token);
+      expect(created.token).toMatchObject({ orgId: created.org.id, kind: 'admin', revokedAt: null });
+      expect((await store.listDatasets({ orgId: created.org.id, limit: 50, offset: 0 })).total).toBe(6);
+    });
+
     it('works again once the failing trigger is gone', async () => {
       const org = await store.createOrg({ name: 'After The Trigger' });
       expect((await store.listDatasets({ orgId: org.id, limit: 50, offset: 0 })).total).toBe(6);

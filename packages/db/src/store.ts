@@ -7,6 +7,7 @@ import type {
   DatasetRecord,
   ListDatasetsParams,
   NewDataset,
+  NewOrgToken,
   NewSample,
   NewToken,
   OrgRecord,
@@ -28,6 +29,11 @@ export interface Store {
 
   /** Creates the org and seeds its ZNYX sample datasets in one transaction. */
   createOrg(input: { name: string }): Promise<OrgRecord>;
+  /** As createOrg, and stores the org's first token in the same transaction. */
+  createOrgWithToken(input: {
+    name: string;
+    token: NewOrgToken;
+  }): Promise<{ org: OrgRecord; token: TokenRecord }>;
   getOrg(id: string): Promise<OrgRecord | null>;
   findOrgByName(name: string): Promise<OrgRecord | null>;
   /** Adds whichever ZNYX sample datasets the org lacks; returns how many were added. */
@@ -183,6 +189,11 @@ export function toTokenRecord(row: TokenRow): TokenRecord {
     expiresAt: row.expiresAt,
     revokedAt: row.revokedAt,
   };
+}
+
+/** The row of a new token, id and creation time set. */
+export function buildTokenRow(input: NewToken, now: Date): TokenRow {
+  return { id: randomUUID(), ...input, createdAt: now, revokedAt: null };
 }
 
 /** Turns a NewDataset into the dataset row and its sample rows, ids and timestamps set. */

@@ -1,12 +1,12 @@
 import type { OrgRecord, Store } from '@znyx/db';
-import { type IssuedToken, issueToken } from './tokens';
+import { type IssuedToken, newTokenSecret } from './tokens';
 
-/** A new org with its ZNYX samples seeded, and a first admin token to manage it. */
+/** A new org with its ZNYX samples seeded and a first admin token, in one transaction. */
 export async function createOrgWithAdminToken(
   store: Store,
   name: string,
 ): Promise<{ org: OrgRecord; admin: IssuedToken }> {
-  const org = await store.createOrg({ name });
-  const admin = await issueToken(store, { orgId: org.id, kind: 'admin' });
-  return { org, admin };
+  const { token, stored } = newTokenSecret('admin');
+  const created = await store.createOrgWithToken({ name, token: stored });
+  return { org: created.org, admin: { token, record: created.token } };
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Scope, Store, TokenKind, TokenRecord } from '@znyx/db';
+import type { NewOrgToken, Scope, Store, TokenKind, TokenRecord } from '@znyx/db';
 import { ApiError } from '../errors';
 
 /** The label a token carries after `znyx_`, so a leaked token says what it can do. */
@@ -27,20 +27,31 @@ export interface IssuedToken {
   record: TokenRecord;
 }
 
+/** A fresh secret for `kind`, and what the store keeps of it (hash and display prefix, never the secret). */
+export function newTokenSecret(
+  kind: TokenKind,
+  expiresAt: Date | null = null,
+): { token: string; stored: NewOrgToken } {
+  const label = `znyx_${KIND_LABEL[kind]}_`;
+  const token = label + randomBytes(SECRET_BYTES).toString('base64url');
+  return {
+    token,
+    stored: {
+      kind,
+      scopes: DEFAULT_SCOPES[kind],
+      tokenHash: hashToken(token),
+      tokenPrefix: token.slice(0, label.length + DISPLAY_PREFIX_SECRET_CHARS),
+      expiresAt,
+    },
+  };
+}
+
 export async function issueToken(
   store: Store,
   input: { orgId: string; kind: TokenKind; expiresAt?: Date | null },
 ): Promise<IssuedToken> {
-  const label = `znyx_${KIND_LABEL[input.kind]}_`;
-  const token = label + randomBytes(SECRET_BYTES).toString('base64url');
-  const record = await store.createToken({
-    orgId: input.orgId,
-    kind: input.kind,
-    scopes: DEFAULT_SCOPES[input.kind],
-    tokenHash: hashToken(token),
-    tokenPrefix: token.slice(0, label.length + DISPLAY_PREFIX_SECRET_CHARS),
-    expiresAt: input.expiresAt ?? null,
-  });
+  const { token, stored } = newTokenSecret(input.kind, input.expiresAt ?? null);
+  const record = await store.createToken({ ...stored, orgId: input.orgId });
   return { token, record };
 }
 

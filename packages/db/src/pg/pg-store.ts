@@ -10,6 +10,7 @@ import type { DatasetRecord, ListDatasetsParams, NewDataset, OrgRecord } from '.
 import * as schema from '../schema/pg';
 import {
   buildDatasetRows,
+  buildTokenRow,
   type DatasetRow,
   datasetListOrder,
   datasetListWhere,
@@ -97,6 +98,13 @@ export async function createPgStore(url: string, options: PgStoreOptions = {}): 
     return created;
   };
 
+  const createOrgTx = async (tx: Tx, name: string): Promise<OrgRecord> => {
+    const org: OrgRecord = { id: randomUUID(), name, createdAt: new Date() };
+    await tx.insert(orgs).values(org);
+    await insertDatasetsTx(tx, org.id, znyxSampleDatasets());
+    return org;
+  };
+
   const catalogEntryExists = async (tx: Tx, orgId: string, slug: string) => {
     const [row] = await tx
       .select({ id: datasets.id })
@@ -133,12 +141,16 @@ export async function createPgStore(url: string, options: PgStoreOptions = {}): 
     },
 
     async createOrg({ name }) {
-      const org: OrgRecord = { id: randomUUID(), name, createdAt: new Date() };
-      await db.transaction(async (tx) => {
-        await tx.insert(orgs).values(org);
-        await insertDatasetsTx(tx, org.id, znyxSampleDatasets());
+      return db.transaction((tx) => createOrgTx(tx, name));
+    },
+
+    async createOrgWithToken({ name, token }) {
+      return db.transaction(async (tx) => {
+        const org = await createOrgTx(tx, name);
+        const row = buildTokenRow({ ...token, orgId: org.id }, org.createdAt);
+        await tx.insert(apiTokens).values(row);
+        return { org, token: toTokenRecord(row) };
       });
-      return org;
     },
 
     async getOrg(id) {
@@ -161,7 +173,7 @@ export async function createPgStore(url: string, options: PgStoreOptions = {}): 
     },
 
     async createToken(input) {
-      const row: TokenRow = { id: randomUUID(), ...input, createdAt: new Date(), revokedAt: null };
+      const row = buildTokenRow(input, new Date());
       await db.insert(apiTokens).values(row);
       return toTokenRecord(row);
     },

@@ -12,6 +12,7 @@ import type { DatasetRecord, ListDatasetsParams, NewDataset, OrgRecord, TokenRec
 import * as schema from '../schema/sqlite';
 import {
   buildDatasetRows,
+  buildTokenRow,
   type DatasetRow,
   datasetListOrder,
   datasetListWhere,
@@ -96,6 +97,13 @@ export function createSqliteStore(path: string): Store {
     return created;
   };
 
+  const createOrgTx = (tx: Db, name: string): OrgRecord => {
+    const org: OrgRecord = { id: randomUUID(), name, createdAt: new Date() };
+    tx.insert(orgs).values(org).run();
+    insertDatasetsTx(tx, org.id, znyxSampleDatasets());
+    return org;
+  };
+
   const catalogEntryExists = (tx: Db, orgId: string, slug: string) =>
     tx
       .select({ id: datasets.id })
@@ -118,12 +126,16 @@ export function createSqliteStore(path: string): Store {
     },
 
     async createOrg({ name }) {
-      const org: OrgRecord = { id: randomUUID(), name, createdAt: new Date() };
-      db.transaction((tx) => {
-        tx.insert(orgs).values(org).run();
-        insertDatasetsTx(tx, org.id, znyxSampleDatasets());
+      return db.transaction((tx) => createOrgTx(tx, name));
+    },
+
+    async createOrgWithToken({ name, token }) {
+      return db.transaction((tx) => {
+        const org = createOrgTx(tx, name);
+        const row = buildTokenRow({ ...token, orgId: org.id }, org.createdAt);
+        tx.insert(apiTokens).values(row).run();
+        return { org, token: toTokenRecord(row) };
       });
-      return org;
     },
 
     async getOrg(id) {
@@ -141,12 +153,7 @@ export function createSqliteStore(path: string): Store {
     },
 
     async createToken(input) {
-      const row: TokenRow = {
-        id: randomUUID(),
-        ...input,
-        createdAt: new Date(),
-        revokedAt: null,
-      };
+      const row = buildTokenRow(input, new Date());
       db.insert(apiTokens).values(row).run();
       return toTokenRecord(row);
     },
