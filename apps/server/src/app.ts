@@ -1,16 +1,22 @@
 import { existsSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import { appRouter, createContext, INTERNAL_ERROR_MESSAGE, type RateLimiter } from '@znyx/api';
+import {
+  appRouter,
+  createContext,
+  type FailedCredentialLimiter,
+  INTERNAL_ERROR_MESSAGE,
+  type RateLimiter,
+} from '@znyx/api';
 import type { Store } from '@znyx/db';
 import cors from 'cors';
-import express, { type ErrorRequestHandler, type Request } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
-import { errorHeaders, logCallError, MAX_BODY_BYTES } from './errors';
-import type { Logger } from './logger';
+import { type CallFailures, errorHeaders, MAX_BATCH_CALLS, MAX_BODY_BYTES, recordCallError } from './errors';
+import { type Logger, safeError } from './logger';
 import { buildOpenApiDocument } from './openapi';
 import { assignRequestId } from './request-id';
 import { restApi } from './rest';
@@ -20,6 +26,10 @@ export interface AppDeps {
   logger: Logger;
   /** Per-token request budget; none means unlimited. */
   rateLimiter?: RateLimiter;
+  /** Per-address budget of failed credentials; none means unlimited. */
+  failedCredentialLimiter?: FailedCredentialLimiter;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For names the client (default: none). */
+  trustProxy?: boolean | number | string;
   /** The built Console, served at /console when it holds an index.html (default: apps/console/dist). */
   consoleDir?: string;
   /**
@@ -36,29 +46,51 @@ export function createApp({
   store,
   logger,
   rateLimiter,
+  failedCredentialLimiter,
+  trustProxy = false,
   consoleDir = DEFAULT_CONSOLE_DIR,
   corsOrigins = ['*'],
 }: AppDeps): express.Express {
   const app = express();
-  const contextFor = (req: IncomingMessage) =>
-    createContext({ store, headers: req.headers, requestId: String(req.id), rateLimiter });
+  const contextFor = (req: Request) =>
+    createContext({
+      store,
+      headers: req.headers,
+      requestId: String(req.id),
+      clientAddress: req.ip ?? 'unknown',
+      rateLimiter,
+      failedCredentialLimiter,
+    });
   app.disable('x-powered-by');
+  app.set('trust proxy', trustProxy);
   const openApiDocument = buildOpenApiDocument();
 
+  // One line per request: its method, path, status and time, and what failed in it.
   app.use(
     pinoHttp({
       logger,
       genReqId: assignRequestId,
+      customLogLevel: (_req, res, err) =>
+        res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info',
+      customProps: (_req, res) => {
+        const failures = (res as { locals?: { failures?: CallFailures } }).locals?.failures;
+        return failures ? { failedCalls: failures.count, failures: failures.calls } : {};
+      },
+      // Our serializers get the raw objects (pino's own would drop an error's cause).
+      wrapSerializers: false,
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
+        req: (req: IncomingMessage) => ({
           id: req.id,
-          method: req.method,
-          path: req.url.split('?')[0],
+          method: methodAsSent(req) ?? req.method,
+          // Bounded, so no request can make a long log line.
+          path: req.url?.split('?')[0]?.slice(0, MAX_LOGGED_PATH),
         }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+        err: safeError,
       },
     }),
   );
+  app.use(rejectMalformedTargets);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -94,16 +126,19 @@ export function createApp({
 
   app.use(
     '/trpc',
+    headAsGet,
     createExpressMiddleware({
       router: appRouter,
       createContext: ({ req }) => contextFor(req),
       responseMeta: ({ errors }) => ({ headers: errorHeaders(errors) }),
       maxBodySize: MAX_BODY_BYTES,
-      onError: ({ error, path, req }) => logCallError(logger, { error, path, requestId: String(req.id) }),
+      // Refused whole, before any call runs or a context exists.
+      maxBatchSize: MAX_BATCH_CALLS,
+      onError: ({ error, path, req }) => recordCallError(req, error, path),
     }),
   );
 
-  app.use(restApi({ createContext: contextFor, logger }));
+  app.use(headAsGet, restApi({ createContext: contextFor }));
 
   const allowedMethods = methodsByPath(openApiDocument);
   app.use((req, res) => {
@@ -115,13 +150,63 @@ export function createApp({
     res.status(404).json({ detail: 'Not Found' });
   });
 
-  const onUnexpectedError: ErrorRequestHandler = (err, req: Request, res, _next) => {
-    logger.error({ requestId: req.id, err }, 'unhandled error');
+  // Express's own 4xx (a body it could not read, a path it could not decode) keep their status.
+  const onUnexpectedError: ErrorRequestHandler = (err, _req: Request, res, _next) => {
+    const status = clientErrorStatus(err);
+    // The request's log line (pino-http) carries it.
+    if (status === undefined) Object.assign(res, { err });
     if (res.headersSent) return;
-    res.status(500).json({ detail: INTERNAL_ERROR_MESSAGE });
+    res.status(status ?? 500).json({ detail: status ? STATUS_CODES[status] : INTERNAL_ERROR_MESSAGE });
   };
   app.use(onUnexpectedError);
   return app;
+}
+
+const MAX_LOGGED_PATH = 256;
+const ORIGINAL_METHOD = Symbol('original method');
+
+/**
+ * HEAD is answered wherever GET is: the adapters route it as GET, and node's response,
+ * created for a HEAD request, sends GET's status and headers without a body.
+ */
+const headAsGet: RequestHandler = (req, _res, next) => {
+  if (req.method === 'HEAD') {
+    Object.assign(req, { [ORIGINAL_METHOD]: 'HEAD' });
+    req.method = 'GET';
+  }
+  next();
+};
+
+const methodAsSent = (req: object): string | undefined =>
+  (req as { [ORIGINAL_METHOD]?: string })[ORIGINAL_METHOD];
+
+/**
+ * Only origin-form targets (`/path?query`) with valid percent-encoding reach the routes; `*`,
+ * `//…` or `%zz` are a 400 here rather than an exception in an adapter that parses the URL.
+ */
+const rejectMalformedTargets: RequestHandler = (req, res, next) => {
+  const target = req.url;
+  const path = target.split('?', 1)[0] ?? '';
+  if (target.startsWith('/') && !target.startsWith('//') && isDecodable(path)) {
+    next();
+    return;
+  }
+  res.status(400).json({ detail: 'Bad Request: malformed request target' });
+};
+
+function isDecodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The status of an error Express or its middleware raised for a bad request, if it is one. */
+function clientErrorStatus(err: unknown): number | undefined {
+  const status = (err as { status?: unknown; statusCode?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 
 /**
@@ -163,7 +248,7 @@ function methodsByPath(document: ReturnType<typeof buildOpenApiDocument>) {
   const routes = Object.entries(document.paths ?? {}).map(([template, item]) => ({
     pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
     methods: Object.keys(item as object)
-      .map((m) => m.toUpperCase())
+      .flatMap((m) => (m === 'get' ? ['GET', 'HEAD'] : [m.toUpperCase()]))
       .join(', '),
   }));
   return (path: string) => routes.find((r) => r.pattern.test(path))?.methods;

@@ -12,6 +12,20 @@ const EnvSchema = z.object({
   DB_CONNECT_TIMEOUT_MS: z.coerce.number<number>().int().min(1).default(2_000),
   /** Requests per minute per token, per process; 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number<number>().int().min(0).default(1200),
+  /** Failed credentials per minute per client address before it gets 429s; 0 turns the limit off. */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number<number>().int().min(0).default(120),
+  /**
+   * Which proxies in front may name the client in X-Forwarded-For (Express's `trust proxy`):
+   * `false` (default: the peer address is the client), `true`, a hop count, or a comma-separated
+   * list of addresses, subnets or `loopback` / `linklocal` / `uniquelocal`.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value): boolean | number | string => {
+      if (value === 'true' || value === 'false') return value === 'true';
+      return /^\d+$/.test(value) ? Number(value) : value;
+    }),
   /** Comma-separated origins allowed to call /v1 from a browser; `*` (default) allows any. */
   CORS_ALLOWED_ORIGINS: z
     .string()

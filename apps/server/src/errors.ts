@@ -1,14 +1,17 @@
+import type { IncomingMessage } from 'node:http';
 import type { TRPCError } from '@trpc/server';
 import { ApiError } from '@znyx/api';
-import type { Logger } from './logger';
+import type { Request } from 'express';
 
 /** The largest request body either transport reads (a dataset of 10,000 rich samples fits). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
+/** The most calls one tRPC batch may hold; a larger batch is refused whole (400). */
+export const MAX_BATCH_CALLS = 25;
+
 /**
  * Transport hooks shared by /trpc and the REST paths: the headers some errors carry (the 401
- * challenge, Retry-After on 429), and one log line per failed call (internal errors with their
- * stack, server-side only).
+ * challenge, Retry-After on 429 and 503), and what a failed call adds to the request's log line.
  */
 export function errorHeaders(errors: readonly TRPCError[]): Record<string, string> | undefined {
   const headers: Record<string, string> = {};
@@ -21,14 +24,29 @@ export function errorHeaders(errors: readonly TRPCError[]): Record<string, strin
   return Object.keys(headers).length > 0 ? headers : undefined;
 }
 
-export function logCallError(
-  logger: Logger,
-  input: { error: TRPCError; path: string | undefined; requestId: string | undefined },
-): void {
-  const { error, path, requestId } = input;
-  if (error.code === 'INTERNAL_SERVER_ERROR') {
-    logger.error({ requestId, procedure: path, err: error.cause ?? error }, 'procedure failed');
-  } else {
-    logger.info({ requestId, procedure: path, code: error.code }, 'procedure rejected the call');
+/** The failed calls of one request, as its one log line carries them. */
+export interface CallFailures {
+  count: number;
+  /** The first few: a batch of 25 failures still makes a short line. */
+  calls: { procedure?: string; code: string }[];
+}
+
+const LOGGED_FAILED_CALLS = 5;
+
+/**
+ * Notes a failed call on its response, for the request's one log line (app.ts): the procedure
+ * and code, and for a 500 or 503 the error itself (logged as `safeError` describes it).
+ */
+export function recordCallError(req: IncomingMessage, error: TRPCError, procedure: string | undefined): void {
+  const res = (req as Request).res;
+  if (!res) return;
+  res.locals.failures ??= { count: 0, calls: [] } satisfies CallFailures;
+  const failures = res.locals.failures as CallFailures;
+  failures.count++;
+  if (failures.calls.length < LOGGED_FAILED_CALLS) {
+    failures.calls.push({ procedure: procedure?.slice(0, 128), code: error.code });
+  }
+  if (error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'SERVICE_UNAVAILABLE') {
+    (res as { err?: unknown }).err ??= error;
   }
 }

@@ -1,43 +1,26 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { collectOutput, envWithoutSettings } from './test-support';
+import {
+  type Exit,
+  logLines,
+  type RunningServerProcess,
+  type ServerProcess,
+  spawnServer as spawnServerProcess,
+  startServerProcess,
+  waitFor,
+} from './server-process';
 
 /**
  * End-to-end tests of the server entry point: each case spawns the real
  * `node --import tsx apps/server/src/main.ts` on an ephemeral port over a temp SQLite file.
  */
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN_ENTRY = 'apps/server/src/main.ts';
 const STACK_FRAME = /\n\s+at /;
-const START_TIMEOUT_MS = 15_000;
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-interface LogLine {
-  msg?: string;
-  url?: string;
-  signal?: string;
-  [key: string]: unknown;
-}
-interface ServerProcess {
-  child: ChildProcessWithoutNullStreams;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<Exit>;
-}
-interface RunningServer extends ServerProcess {
-  url: string;
-  port: number;
-}
 interface DemoInfo {
   orgId: string;
   token: string;
@@ -56,12 +39,7 @@ afterEach(async () => {
   // No test may leave a server behind, whatever happened in it.
   const leftovers = [...spawned];
   spawned.clear();
-  await Promise.all(
-    leftovers.map(async (server) => {
-      if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
-      await server.exited;
-    }),
-  );
+  await Promise.all(leftovers.map((server) => server.kill()));
 });
 
 afterAll(() => {
@@ -72,70 +50,20 @@ afterAll(() => {
 let dbCounter = 0;
 const newDbPath = (name = 'znyx') => join(tempDir, `${name}-${++dbCounter}.db`);
 
-/** Spawns the server entry with only the test's settings; output is captured, nothing awaited. */
 function spawnServer(env: Record<string, string>, args: string[] = []): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN_ENTRY, ...args], {
-    cwd: REPO_ROOT,
-    env: { ...envWithoutSettings(), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-  });
-  const { stdout, stderr } = collectOutput(child);
-  const exited = new Promise<Exit>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal }));
-  });
-  const server: ServerProcess = { child, stdout, stderr, exited };
+  const server = spawnServerProcess(env, args);
   spawned.add(server);
   return server;
 }
 
-/** The JSON log lines on stdout (the `--demo` banner lines are plain text and skipped). */
-function logLines(server: ServerProcess): LogLine[] {
-  return server
-    .stdout()
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as LogLine];
-      } catch {
-        return [];
-      }
-    });
-}
-
-/** Polls the process's stdout until `find` returns a value, failing on exit or timeout. */
-async function waitFor<T>(
-  server: ServerProcess,
-  what: string,
-  find: () => T | undefined,
-  timeoutMs = START_TIMEOUT_MS,
-): Promise<T> {
-  let exit: Exit | undefined;
-  void server.exited.then((e) => {
-    exit = e;
-  });
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    const context = `\nstdout:\n${server.stdout()}\nstderr:\n${server.stderr()}`;
-    if (exit) throw new Error(`server exited (${JSON.stringify(exit)}) before ${what}${context}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${context}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-/** Spawns the server and waits for its `listening` log line to learn the URL. */
-async function startServer(env: Record<string, string>, args: string[] = []): Promise<RunningServer> {
-  const server = spawnServer(env, args);
-  const url = await waitFor(server, 'the "listening" log line', () => {
-    const line = logLines(server).find((l) => l.msg === 'listening');
-    return typeof line?.url === 'string' ? line.url : undefined;
-  });
-  return { ...server, url, port: Number(new URL(url).port) };
+async function startServer(env: Record<string, string>, args: string[] = []): Promise<RunningServerProcess> {
+  const server = await startServerProcess(env, args);
+  spawned.add(server);
+  return server;
 }
 
 /** Waits for the `--demo` banner and parses the org id, token and curl command out of it. */
-async function readDemoBanner(server: RunningServer): Promise<DemoInfo> {
+async function readDemoBanner(server: RunningServerProcess): Promise<DemoInfo> {
   const curl = await waitFor(
     server,
     'the demo curl line',

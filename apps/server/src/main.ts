@@ -1,4 +1,9 @@
-import { createOrgWithAdminToken, issueToken, perMinuteRateLimiter } from '@znyx/api';
+import {
+  createOrgWithAdminToken,
+  issueToken,
+  perMinuteFailedCredentialLimiter,
+  perMinuteRateLimiter,
+} from '@znyx/api';
 import { openStore, type Store } from '@znyx/db';
 import { EnvError, loadEnv, storeOptions } from './env';
 import { createLogger } from './logger';
@@ -50,10 +55,16 @@ async function main(): Promise<void> {
   });
   const rateLimiter =
     env.RATE_LIMIT_PER_MINUTE > 0 ? perMinuteRateLimiter(env.RATE_LIMIT_PER_MINUTE) : undefined;
+  const failedCredentialLimiter =
+    env.AUTH_FAILURES_PER_MINUTE > 0
+      ? perMinuteFailedCredentialLimiter(env.AUTH_FAILURES_PER_MINUTE)
+      : undefined;
   running = await startServer({
     store,
     logger,
     rateLimiter,
+    failedCredentialLimiter,
+    trustProxy: env.TRUST_PROXY,
     corsOrigins: env.CORS_ALLOWED_ORIGINS,
     host: env.HOST,
     port: env.PORT,

@@ -1,21 +1,18 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { appRouter, type Context, INTERNAL_ERROR_MESSAGE } from '@znyx/api';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { createOpenApiNodeHttpHandler } from 'trpc-to-openapi';
-import { errorHeaders, logCallError, MAX_BODY_BYTES } from './errors';
-import type { Logger } from './logger';
+import { errorHeaders, MAX_BODY_BYTES, recordCallError } from './errors';
 
 /**
  * The documented REST paths (`/v1/...`), served from the same router through
  * trpc-to-openapi. Unmatched paths fall through to Express (404/405).
  */
-export function restApi(deps: {
-  createContext: (req: IncomingMessage) => Context;
-  logger: Logger;
-}): RequestHandler {
+export function restApi(deps: { createContext: (req: Request) => Context }): RequestHandler {
   const handler = createOpenApiNodeHttpHandler({
     router: appRouter,
-    createContext: ({ req }) => deps.createContext(req),
+    // This handler is mounted on Express, so its requests are Express's.
+    createContext: ({ req }) => deps.createContext(req as Request),
     responseMeta: ({ ctx, errors }) => ({
       // A body that is not JSON is a validation error, as in FastAPI; a success may be a 201.
       status: errors.some((e) => e.code === 'PARSE_ERROR')
@@ -26,7 +23,7 @@ export function restApi(deps: {
       headers: errorHeaders(errors),
     }),
     maxBodySize: MAX_BODY_BYTES,
-    onError: ({ error, path, req }) => logCallError(deps.logger, { error, path, requestId: String(req.id) }),
+    onError: ({ error, path, req }) => recordCallError(req, error, path),
   });
   return (req, res, next) => {
     sendErrorsAsFastApi(res);

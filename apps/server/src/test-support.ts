@@ -1,5 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { createOrgWithAdminToken, type Dataset, issueToken, type RateLimiter } from '@znyx/api';
+import {
+  createOrgWithAdminToken,
+  type Dataset,
+  type FailedCredentialLimiter,
+  issueToken,
+  type RateLimiter,
+} from '@znyx/api';
 import { openStore, type Store, type StoreOptions } from '@znyx/db';
 import { createTestDatabase, type TestEngine } from '@znyx/db/testing';
 import { SETTING_NAMES } from './env';
@@ -10,6 +16,8 @@ export interface TestServerOptions {
   /** Which engine the server's fresh database runs on (default SQLite). */
   engine?: TestEngine;
   rateLimiter?: RateLimiter;
+  failedCredentialLimiter?: FailedCredentialLimiter;
+  trustProxy?: boolean | number | string;
   /** Merged over `{ poolSize: 5 }` when opening the store (pool options apply to PostgreSQL). */
   storeOptions?: StoreOptions;
   corsOrigins?: string[];
@@ -20,7 +28,7 @@ export interface TestServerOptions {
  * lines captured. `db` gives raw SQL on that database, behind the server's back.
  */
 export async function startTestServer(options: TestServerOptions = {}) {
-  const { engine = 'sqlite', rateLimiter, storeOptions, corsOrigins } = options;
+  const { engine = 'sqlite', storeOptions, ...appOptions } = options;
   const db = await createTestDatabase(engine);
   let store: Store;
   try {
@@ -33,7 +41,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
   const logger = createLogger('debug', { write: (line: string) => void logLines.push(line) });
   let running: Awaited<ReturnType<typeof startServer>>;
   try {
-    running = await startServer({ store, logger, rateLimiter, corsOrigins, host: '127.0.0.1', port: 0 });
+    running = await startServer({ ...appOptions, store, logger, host: '127.0.0.1', port: 0 });
   } catch (error) {
     await store.close();
     await db.drop();
@@ -86,8 +94,8 @@ export function collectOutput(child: ChildProcess): { stdout: () => string; stde
   return { stdout: () => stdout, stderr: () => stderr };
 }
 
-/** A Dataset as the wire carries it; this service always sets both timestamps. */
-export type DatasetJson = Dataset & { created_at: string; updated_at: string };
+/** A Dataset as the wire carries it. */
+export type DatasetJson = Dataset;
 export interface PageJson {
   total: number;
   limit: number;

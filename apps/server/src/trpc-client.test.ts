@@ -55,8 +55,8 @@ describe('typed tRPC client', () => {
         sample_count: number;
         is_public: boolean;
         created_by: string | null;
-        created_at: string | null;
-        updated_at: string | null;
+        created_at: string;
+        updated_at: string;
       }[];
     }>();
     const neverCalled = () => {

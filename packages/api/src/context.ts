@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Store } from '@znyx/db';
-import type { RateLimiter } from './services/rate-limit';
+import type { FailedCredentialLimiter, RateLimiter } from './services/rate-limit';
+import { type Actor, resolveActor } from './services/tokens';
 
 /**
  * What a request presented as its credential, before anyone looked it up:
@@ -25,8 +26,14 @@ export interface Context {
   store: Store;
   credential: Credential;
   requestId: string;
+  /** The caller's network address (the proxy's client when the proxy is trusted). */
+  clientAddress: string;
   /** Per-token request budget; absent means no limit. */
   rateLimiter?: RateLimiter;
+  /** Per-address budget of failed credentials; absent means no limit. */
+  failedCredentialLimiter?: FailedCredentialLimiter;
+  /** The credential's actor, looked up at most once per HTTP request (401/429 otherwise). */
+  authenticate(): Promise<Actor>;
   /** Set by a procedure whose REST success status is not 200 (e.g. 201 Created). */
   response: { status?: number };
 }
@@ -35,13 +42,23 @@ export function createContext(input: {
   store: Store;
   headers: IncomingHttpHeaders;
   requestId: string;
+  clientAddress: string;
   rateLimiter?: RateLimiter;
+  failedCredentialLimiter?: FailedCredentialLimiter;
 }): Context {
-  return {
+  let actor: Promise<Actor> | undefined;
+  const context: Context = {
     store: input.store,
     credential: credentialFromHeaders(input.headers),
     requestId: input.requestId,
+    clientAddress: input.clientAddress,
     rateLimiter: input.rateLimiter,
+    failedCredentialLimiter: input.failedCredentialLimiter,
+    authenticate: () => {
+      actor ??= resolveActor(context);
+      return actor;
+    },
     response: {},
   };
+  return context;
 }

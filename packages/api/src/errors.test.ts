@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { ApiError, type InputLocation, toValidationIssues } from './errors';
-import { ListDatasetsInput } from './schemas/datasets';
+import { CreateDatasetInput, ListDatasetsInput } from './schemas/datasets';
 
 const ORG_ID = '3f2b8c1e-9a4d-4e7b-8c6a-1d2e3f4a5b6c';
 
@@ -106,6 +106,72 @@ describe('toValidationIssues', () => {
     expect(issues.map((issue) => issue.loc)).toEqual([
       ['body', 'categories', 1],
       ['body', 'limit'],
+    ]);
+  });
+});
+
+describe('toValidationIssues on integers past every bound', () => {
+  it('reports a huge limit once, against its own maximum (not the safe-integer range, not as a list)', () => {
+    expect(issuesFor({ org_id: ORG_ID, limit: '9999999999999999999999' })).toEqual([
+      { loc: ['query', 'limit'], msg: 'Input should be less than or equal to 200', type: 'less_than_equal' },
+    ]);
+  });
+
+  it('reports an offset of 2^53 as over 2^53 − 1', () => {
+    expect(issuesFor({ org_id: ORG_ID, offset: '9007199254740992' })).toEqual([
+      {
+        loc: ['query', 'offset'],
+        msg: 'Input should be less than or equal to 9007199254740991',
+        type: 'less_than_equal',
+      },
+    ]);
+  });
+});
+
+describe('toValidationIssues on unions', () => {
+  it('reports a categories list of 21 items as too long, at the parameter', () => {
+    expect(issuesFor({ org_id: ORG_ID, categories: Array(21).fill('a') })).toEqual([
+      { loc: ['query', 'categories'], msg: 'List should have at most 20 items', type: 'too_long' },
+    ]);
+  });
+
+  it('names both accepted types for a value of neither', () => {
+    expect(issuesFor({ org_id: ORG_ID, categories: 5 })).toEqual([
+      { loc: ['query', 'categories'], msg: 'Input should be a valid string or list', type: 'string_type' },
+    ]);
+  });
+});
+
+describe('toValidationIssues on bodies', () => {
+  const bodyIssues = (rawInput: Record<string, unknown>) => {
+    const result = CreateDatasetInput.safeParse(rawInput);
+    if (result.success) throw new Error('expected the input to be invalid');
+    return toValidationIssues(result.error, rawInput, (field) => (field === 'org_id' ? 'path' : 'body'));
+  };
+
+  it('reports each unknown field at its own loc as extra_forbidden', () => {
+    const body = { org_id: ORG_ID, name: 'x', colour: 1, samples: [{ input: 'a', expectedOutput: 'b' }] };
+    expect(bodyIssues(body)).toEqual([
+      {
+        loc: ['body', 'samples', 0, 'expectedOutput'],
+        msg: 'Extra inputs are not permitted',
+        type: 'extra_forbidden',
+      },
+      { loc: ['body', 'colour'], msg: 'Extra inputs are not permitted', type: 'extra_forbidden' },
+    ]);
+  });
+
+  it.each(['false', '0', 'no', '', 0, 1, [], {}, null])('rejects is_public %j as bool_type', (value) => {
+    expect(bodyIssues({ org_id: ORG_ID, name: 'x', is_public: value })).toEqual([
+      { loc: ['body', 'is_public'], msg: 'Input should be a valid boolean', type: 'bool_type' },
+    ]);
+  });
+
+  it('reports a body that is not an object as dict_type at ["body"]', () => {
+    const result = CreateDatasetInput.safeParse([1, 2]);
+    expect(result.success).toBe(false);
+    expect(toValidationIssues(result.error as z.core.$ZodError, [1, 2], () => 'body')).toEqual([
+      { loc: ['body'], msg: 'Input should be a valid dictionary', type: 'dict_type' },
     ]);
   });
 });

@@ -61,8 +61,9 @@ export class ApiError extends TRPCError {
   static conflict(detail: string) {
     return new ApiError('conflict', detail);
   }
-  static unavailable() {
-    const error = new ApiError('unavailable', 'Database unavailable; retry shortly');
+  /** `cause`: the store's error, kept for the log line (never sent to a client). */
+  static unavailable(cause?: unknown) {
+    const error = new ApiError('unavailable', 'Database unavailable; retry shortly', cause);
     error.retryAfterSeconds = 1;
     return error;
   }
@@ -82,12 +83,61 @@ export function toValidationIssues(
   rawInput: unknown,
   locationOf: (field: string | undefined) => InputLocation,
 ): ValidationIssue[] {
-  return error.issues.map((issue) => {
+  return tightestBounds(error.issues.flatMap(matchedBranch)).flatMap((issue) => {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-    const first = typeof path[0] === 'string' ? path[0] : undefined;
-    const missing = valueAt(rawInput, path) === undefined;
-    return { loc: [locationOf(first), ...path], ...describeIssue(issue, missing) };
+    // One entry per unknown field, at the field's own loc (pydantic's extra_forbidden).
+    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...path, key]) : [path];
+    return paths.map((at) => {
+      const first = typeof at[0] === 'string' ? at[0] : undefined;
+      const missing = valueAt(rawInput, at) === undefined;
+      return { loc: [locationOf(first), ...at], ...describeIssue(issue, missing) };
+    });
   });
+}
+
+/**
+ * A union (e.g. `categories`: a string or a list) that failed: when the value had the type of
+ * one branch, that branch's problems are the real ones, placed at the union's path.
+ */
+function matchedBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union') return [issue];
+  const typed = issue.errors.filter(
+    (branch) => !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
+  );
+  if (typed.length !== 1) return [issue];
+  return (typed[0] ?? []).flatMap((inner) =>
+    matchedBranch({ ...inner, path: [...issue.path, ...inner.path] }),
+  );
+}
+
+/**
+ * zod reports an integer out of the safe range twice (the int type's own bound, then the
+ * schema's): keep only the tighter bound of each kind per field, as one problem.
+ */
+function tightestBounds(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const kept = new Map<string, z.core.$ZodIssue>();
+  const rest: z.core.$ZodIssue[] = [];
+  for (const issue of issues) {
+    if ((issue.code !== 'too_big' && issue.code !== 'too_small') || !isNumeric(issue.origin)) {
+      rest.push(issue);
+      continue;
+    }
+    const key = `${issue.code}:${JSON.stringify(issue.path)}`;
+    const previous = kept.get(key);
+    if (!previous || isTighter(issue, previous)) kept.set(key, issue);
+  }
+  return [...rest, ...kept.values()];
+}
+
+const isNumeric = (origin: string) => origin === 'number' || origin === 'int' || origin === 'bigint';
+
+function isTighter(issue: z.core.$ZodIssue, than: z.core.$ZodIssue): boolean {
+  if (issue.code === 'too_big' && than.code === 'too_big')
+    return Number(issue.maximum) < Number(than.maximum);
+  if (issue.code === 'too_small' && than.code === 'too_small') {
+    return Number(issue.minimum) > Number(than.minimum);
+  }
+  return false;
 }
 
 function valueAt(value: unknown, path: (string | number)[]): unknown {
@@ -99,18 +149,30 @@ function valueAt(value: unknown, path: (string | number)[]): unknown {
   return current;
 }
 
+/** pydantic's names for the JSON types zod calls by theirs. */
+const PYDANTIC_TYPE: Record<string, { name: string; type: string }> = {
+  boolean: { name: 'boolean', type: 'bool_type' },
+  string: { name: 'string', type: 'string_type' },
+  object: { name: 'dictionary', type: 'dict_type' },
+  record: { name: 'dictionary', type: 'dict_type' },
+  array: { name: 'list', type: 'list_type' },
+};
+
 function describeIssue(issue: z.core.$ZodIssue, missing: boolean): { msg: string; type: string } {
   switch (issue.code) {
-    case 'invalid_type':
+    case 'invalid_type': {
       if (missing) return { msg: 'Field required', type: 'missing' };
       // Every numeric input of this API is an integer; zod reports a string given to an
       // integer schema as "expected number", a fraction as "expected int".
       if (issue.expected === 'int' || issue.expected === 'number') {
         return { msg: 'Input should be a valid integer', type: 'int_parsing' };
       }
+      const known = PYDANTIC_TYPE[issue.expected];
+      if (known) return { msg: `Input should be a valid ${known.name}`, type: known.type };
       return { msg: `Input should be a valid ${issue.expected}`, type: `${issue.expected}_type` };
+    }
     case 'too_small':
-      if (issue.origin === 'number') {
+      if (isNumeric(issue.origin)) {
         return {
           msg: `Input should be greater than or equal to ${issue.minimum}`,
           type: 'greater_than_equal',
@@ -124,7 +186,7 @@ function describeIssue(issue: z.core.$ZodIssue, missing: boolean): { msg: string
       }
       return { msg: `List should have at least ${issue.minimum} items`, type: 'too_short' };
     case 'too_big':
-      if (issue.origin === 'number') {
+      if (isNumeric(issue.origin)) {
         return {
           msg: `Input should be less than or equal to ${issue.maximum}`,
           type: 'less_than_equal',
@@ -149,7 +211,21 @@ function describeIssue(issue: z.core.$ZodIssue, missing: boolean): { msg: string
         type: 'enum',
       };
     case 'unrecognized_keys':
-      return { msg: `Extra inputs are not permitted: ${issue.keys.join(', ')}`, type: 'extra_forbidden' };
+      return { msg: 'Extra inputs are not permitted', type: 'extra_forbidden' };
+    case 'invalid_union': {
+      // No branch had the value's type: name them all.
+      const expected = issue.errors.flatMap((branch) =>
+        branch.flatMap((inner) =>
+          inner.code === 'invalid_type' ? [PYDANTIC_TYPE[inner.expected] ?? null] : [],
+        ),
+      );
+      const names = expected.map((known) => known?.name).filter(Boolean);
+      if (names.length === 0) return { msg: issue.message, type: 'value_error' };
+      return {
+        msg: `Input should be a valid ${names.join(' or ')}`,
+        type: expected[0]?.type ?? 'value_error',
+      };
+    }
     default:
       return { msg: issue.message, type: 'value_error' };
   }

@@ -4,7 +4,7 @@ import type { OpenApiMeta } from 'trpc-to-openapi';
 import { z } from 'zod';
 import type { Context } from './context';
 import { ApiError, clientDetail, type InputLocation, toValidationIssues } from './errors';
-import { authenticateToken } from './services/tokens';
+import { inputGuardIssues } from './input-guard';
 
 /**
  * Procedure metadata: trpc-to-openapi's `openapi` block, plus every REST success status when
@@ -31,10 +31,18 @@ const t = initTRPC
 
 export const router = t.router;
 
+/** Where a procedure's input field travels on the REST side: its path, else the query (GET), else the body. */
+function locationsOf(meta: ApiMeta | undefined): (field: string | undefined) => InputLocation {
+  const openapi = meta?.openapi;
+  return (field) => {
+    if (field && openapi?.path.includes(`{${field}}`)) return 'path';
+    return openapi?.method === 'GET' || openapi?.method === 'DELETE' ? 'query' : 'body';
+  };
+}
+
 /**
  * Turns the failures every procedure can meet into their API errors:
- * - a failed input parse → 422, each `loc` saying where the field travels on the REST side
- *   (a `{name}` in the procedure's path, else the query string for GET, else the body);
+ * - a failed input parse → 422, each `loc` saying where the field travels on the REST side;
  * - a database that is not there → 503 with Retry-After, never a 500 with a driver message;
  * - a dataset name the org already uses → 409.
  */
@@ -43,31 +51,36 @@ const knownFailures = t.middleware(async ({ meta, next, getRawInput }) => {
   if (result.ok) return result;
   const { error } = result;
   if (error.code === 'BAD_REQUEST' && error.cause instanceof z.core.$ZodError) {
-    const openapi = meta?.openapi;
-    const locationOf = (field: string | undefined): InputLocation => {
-      if (field && openapi?.path.includes(`{${field}}`)) return 'path';
-      return openapi?.method === 'GET' || openapi?.method === 'DELETE' ? 'query' : 'body';
-    };
-    throw ApiError.validation(toValidationIssues(error.cause, await getRawInput(), locationOf));
+    throw ApiError.validation(toValidationIssues(error.cause, await getRawInput(), locationsOf(meta)));
   }
-  if (error.cause instanceof StoreUnavailableError) throw ApiError.unavailable();
+  if (error.cause instanceof StoreUnavailableError) throw ApiError.unavailable(error.cause);
   if (error.cause instanceof DatasetNameTakenError) throw ApiError.conflict(error.cause.message);
   return result;
 });
 
-export const publicProcedure = t.procedure.use(knownFailures);
+/**
+ * Before any schema sees the input: no text either engine cannot store (U+0000, lone
+ * surrogates) and no nesting past MAX_INPUT_DEPTH, anywhere in it (422 at each one's `loc`).
+ */
+const storableInput = t.middleware(async ({ meta, next, getRawInput }) => {
+  const issues = inputGuardIssues(await getRawInput(), locationsOf(meta));
+  if (issues.length > 0) throw ApiError.validation(issues);
+  return next();
+});
+
+const baseProcedure = t.procedure.use(knownFailures);
+
+export const publicProcedure = baseProcedure.use(storableInput);
 
 /**
- * Resolves the credential to an actor before the input is even parsed, so a 401 comes first;
- * then spends one unit of the token's rate budget.
+ * Resolves the credential to an actor before the input is even looked at, so a 401 comes first
+ * (once per HTTP request: a tRPC batch shares it); then spends one unit of the token's rate
+ * budget per call.
  */
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const { credential } = ctx;
-  if (credential.kind === 'none') throw ApiError.unauthorized('Not authenticated');
-  if (credential.kind === 'malformed') {
-    throw ApiError.unauthorized('Invalid authentication credentials');
-  }
-  const actor = await authenticateToken(ctx.store, credential.token);
-  await ctx.rateLimiter?.consume(actor.tokenId);
-  return next({ ctx: { actor } });
-});
+export const authedProcedure = baseProcedure
+  .use(async ({ ctx, next }) => {
+    const actor = await ctx.authenticate();
+    await ctx.rateLimiter?.consume(actor.tokenId);
+    return next({ ctx: { actor } });
+  })
+  .use(storableInput);

@@ -205,15 +205,17 @@ export interface components {
             /** @description The creating token or user id; null for seeded or installed datasets */
             created_by: string | null;
             /**
+             * Format: date-time
              * @description ISO 8601 UTC with millisecond precision; always set by this service
              * @example 2026-11-28T12:00:00.000Z
              */
-            created_at: string | null;
+            created_at: string;
             /**
+             * Format: date-time
              * @description ISO 8601 UTC with millisecond precision; always set by this service
              * @example 2026-11-28T12:00:00.000Z
              */
-            updated_at: string | null;
+            updated_at: string;
         };
         DatasetFacets: {
             /** @description Matches of every filter, as List Datasets would count them */
@@ -405,7 +407,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The organization id (a UUID, any case) */
+                /** @description The organization id (a UUID, any case), e.g. `00000000-0000-0000-0000-000000000000` */
                 org_id: string;
             };
             cookie?: never;
@@ -502,7 +504,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The organization id (a UUID, any case) */
+                /** @description The organization id (a UUID, any case), e.g. `00000000-0000-0000-0000-000000000000` */
                 org_id: string;
             };
             cookie?: never;
@@ -645,7 +647,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The organization id (a UUID, any case) */
+                /** @description The organization id (a UUID, any case), e.g. `00000000-0000-0000-0000-000000000000` */
                 org_id: string;
             };
             cookie?: never;
@@ -748,7 +750,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The organization id (a UUID, any case) */
+                /** @description The organization id (a UUID, any case), e.g. `00000000-0000-0000-0000-000000000000` */
                 org_id: string;
             };
             cookie?: never;
@@ -845,7 +847,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The organization id (a UUID, any case) */
+                /** @description The organization id (a UUID, any case), e.g. `00000000-0000-0000-0000-000000000000` */
                 org_id: string;
             };
             cookie?: never;
@@ -985,9 +987,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The organization id (a UUID, any case) */
+                /** @description The organization id (a UUID, any case), e.g. `00000000-0000-0000-0000-000000000000` */
                 org_id: string;
-                /** @description The dataset id (a UUID) */
+                /** @description The dataset id (a UUID, any case) */
                 dataset_id: string;
             };
             cookie?: never;
@@ -1098,9 +1100,9 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The organization id (a UUID, any case) */
+                /** @description The organization id (a UUID, any case), e.g. `00000000-0000-0000-0000-000000000000` */
                 org_id: string;
-                /** @description The dataset id (a UUID) */
+                /** @description The dataset id (a UUID, any case) */
                 dataset_id: string;
             };
             cookie?: never;

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { DatasetSource, datasetFilters, integerParam, OrgId } from './datasets';
+import { DatasetSource, datasetFilters, integerParam, MAX_OFFSET, nameText, OrgId } from './datasets';
 
 export const ListCatalogInput = z.object({
   org_id: OrgId,
   ...datasetFilters,
   limit: integerParam(1, 200, 50, 'Page size, 1-200'),
-  offset: integerParam(0, undefined, 0, 'Number of matching entries to skip'),
+  offset: integerParam(0, MAX_OFFSET, 0, 'Number of matching entries to skip'),
 });
 export type ListCatalogInput = z.input<typeof ListCatalogInput>;
 
@@ -40,13 +40,8 @@ export const CatalogPage = z
   .meta({ id: 'CatalogPage' });
 export type CatalogPage = z.infer<typeof CatalogPage>;
 
-export const InstallDatasetInput = z.object({
+export const InstallDatasetInput = z.strictObject({
   org_id: OrgId,
-  catalog_id: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .meta({ description: "The catalog entry's id or slug", example: 'truthfulqa' }),
+  catalog_id: nameText(200).meta({ description: "The catalog entry's id or slug", example: 'truthfulqa' }),
 });
 export type InstallDatasetInput = z.input<typeof InstallDatasetInput>;

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ListDatasetsInput } from './datasets';
+import { CATEGORY_LIST_PATTERN, CATEGORY_PATTERN, CreateDatasetInput, ListDatasetsInput } from './datasets';
 
 const ORG_ID = '3f2b8c1e-9a4d-4e7b-8c6a-1d2e3f4a5b6c';
 
@@ -186,3 +187,56 @@ describe('ListDatasetsInput', () => {
     });
   });
 });
+
+/**
+ * The document states the same rules as the schemas: a value matches the documented pattern
+ * exactly when the server takes it (fast-check explores the strings, a fixed seed).
+ */
+describe('documented patterns agree with the schemas', () => {
+  const slugish = fc.string({
+    unit: fc.constantFrom('a', 'Z', '0', '9', '_', '-', ',', ' ', '\t', '\u00a0', 'K', '\u212a', '.', 'é'),
+    maxLength: 40,
+  });
+
+  it('a single category: CATEGORY_PATTERN ⇔ accepted', () => {
+    fc.assert(
+      fc.property(slugish, (value) => {
+        expect(CATEGORY_PATTERN.test(value)).toBe(parsesList({ category: value }));
+      }),
+      { seed: 42, numRuns: 2000 },
+    );
+  });
+
+  it('a categories string: CATEGORY_LIST_PATTERN ⇔ accepted', () => {
+    // Around the limit of 20 items, with empty and padded items among them.
+    const item = fc.oneof(
+      fc.stringMatching(/^[a-zA-Z0-9][a-z0-9_-]{0,3}$/),
+      fc.constantFrom('', ' ', ' x ', 'a b'),
+    );
+    const lists = fc.oneof(
+      slugish,
+      fc.array(item, { minLength: 15, maxLength: 26 }).map((items) => items.join(',')),
+    );
+    fc.assert(
+      fc.property(lists, (value) => {
+        expect(CATEGORY_LIST_PATTERN.test(value)).toBe(parsesList({ categories: value }));
+      }),
+      { seed: 42, numRuns: 2000 },
+    );
+  });
+
+  it('a name: maxLength 200 and pattern \\S ⇔ accepted', () => {
+    const names = fc.string({ unit: fc.constantFrom('a', ' ', '\n', '\u3000'), maxLength: 210 });
+    fc.assert(
+      fc.property(names, (name) => {
+        const documented = name.length <= 200 && /\S/.test(name);
+        expect(CreateDatasetInput.safeParse({ org_id: ORG_ID, name }).success).toBe(documented);
+      }),
+      { seed: 42, numRuns: 1000 },
+    );
+  });
+});
+
+function parsesList(input: Record<string, unknown>): boolean {
+  return ListDatasetsInput.safeParse({ org_id: ORG_ID, ...input }).success;
+}

@@ -3,25 +3,46 @@ import { z } from 'zod';
 
 /** An org id: a UUID in any case, compared lower-cased. */
 export const OrgId = z.guid({ error: 'Input should be a valid UUID' }).toLowerCase().meta({
-  description: 'The organization id (a UUID, any case)',
-  example: '00000000-0000-0000-0000-000000000000',
+  description: 'The organization id (a UUID, any case), e.g. `00000000-0000-0000-0000-000000000000`',
 });
 
-export const CATEGORY_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** A category slug as sent: any case (it is lower-cased after this check). */
+export const CATEGORY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 export const MAX_CATEGORIES = 20;
 
-/** A category slug: lower-cased on input, then 1–64 of [a-z0-9_-], starting alphanumeric. */
-export const CategorySlug = z.string().toLowerCase().regex(CATEGORY_PATTERN, {
-  error: 'Category must be a slug: 1-64 characters of a-z, 0-9, _ or -, starting with a letter or digit',
-});
+/**
+ * `categories` as one string: comma-separated slugs, each with optional whitespace around it,
+ * empty items allowed, at most MAX_CATEGORIES slugs. The JSON-schema twin of what
+ * CategoryList accepts (JS's trim() and `\s` agree on what whitespace is).
+ */
+const SLUG = CATEGORY_PATTERN.source.slice(1, -1);
+export const CATEGORY_LIST_PATTERN = new RegExp(
+  `^[\\s,]*(?:${SLUG}\\s*(?:,[\\s,]*${SLUG}\\s*){0,${MAX_CATEGORIES - 1}})?[\\s,]*$`,
+);
+
+/** A category slug: 1–64 of [A-Za-z0-9_-], starting alphanumeric, then lower-cased. */
+export const CategorySlug = z
+  .string()
+  .regex(CATEGORY_PATTERN, {
+    error: 'Category must be a slug: 1-64 characters of a-z, 0-9, _ or -, starting with a letter or digit',
+  })
+  .toLowerCase();
 
 export const DatasetSource = z.enum(DATASET_SOURCES);
 export type DatasetSource = z.infer<typeof DatasetSource>;
 export const TrustLevel = z.enum(TRUST_LEVELS);
 
-/** `categories`: a comma-separated string (or, over tRPC, an array); items trimmed, empties dropped. */
+const CATEGORIES_DESCRIPTION =
+  `Comma-separated category list for multi-select, at most ${MAX_CATEGORIES} in all, e.g. ` +
+  '`pii,toxicity`; items are trimmed, lower-cased, and empty items dropped. The parameter may ' +
+  'be repeated (at most 20 times). Combined with `category` as a union.';
+
+/**
+ * `categories`: a comma-separated string or, repeated (or over tRPC), an array of them; items
+ * trimmed, empties dropped, at most MAX_CATEGORIES in all.
+ */
 const CategoryList = z
-  .union([z.string(), z.array(z.string())])
+  .union([z.string(), z.array(z.string()).max(MAX_CATEGORIES)])
   .transform((value) =>
     (Array.isArray(value) ? value : [value])
       .flatMap((item) => item.split(','))
@@ -30,18 +51,38 @@ const CategoryList = z
   )
   .pipe(z.array(CategorySlug).max(MAX_CATEGORIES))
   .meta({
-    description: `Comma-separated category list for multi-select (at most ${MAX_CATEGORIES}); items are trimmed, lower-cased, and empty items dropped; the parameter may also be repeated. Combined with \`category\` as a union.`,
-    example: 'pii,toxicity',
+    description: CATEGORIES_DESCRIPTION,
+    // The document shows the wire forms, not the transform.
+    override: ({ jsonSchema }) => {
+      replaceJsonSchema(jsonSchema, {
+        anyOf: [
+          { type: 'string', pattern: CATEGORY_LIST_PATTERN.source },
+          {
+            type: 'array',
+            items: { type: 'string', pattern: CATEGORY_LIST_PATTERN.source },
+            maxItems: MAX_CATEGORIES,
+          },
+        ],
+        description: CATEGORIES_DESCRIPTION,
+      });
+    },
   });
+
+/** Replaces a generated JSON schema in place (zod-openapi's `override` hands over the object). */
+function replaceJsonSchema(jsonSchema: object, replacement: object): void {
+  for (const key of Object.keys(jsonSchema)) delete (jsonSchema as Record<string, unknown>)[key];
+  Object.assign(jsonSchema, replacement);
+}
 
 const DECIMAL_INTEGER = /^[+-]?\d+$/;
 
 /**
  * An integer parameter: a number over tRPC, a decimal string over REST (the query string has
  * only strings). Anything else, such as ' ', '1e2', '0x10' or '1.5', fails as "not an integer".
+ * The only coercion of the API, declared here, so REST and tRPC accept the same values.
  */
-export const integerParam = (min: number, max: number | undefined, fallback: number, description: string) => {
-  const range = max === undefined ? z.int().min(min) : z.int().min(min).max(max);
+export const integerParam = (min: number, max: number, fallback: number, description: string) => {
+  const range = z.int().min(min).max(max);
   return z
     .preprocess<unknown, typeof range, number>(
       (value: unknown) => (typeof value === 'string' && DECIMAL_INTEGER.test(value) ? Number(value) : value),
@@ -52,11 +93,10 @@ export const integerParam = (min: number, max: number | undefined, fallback: num
       description,
       // The document shows the wire type, not the preprocessing step.
       override: ({ jsonSchema }) => {
-        for (const key of Object.keys(jsonSchema)) delete jsonSchema[key as keyof typeof jsonSchema];
-        Object.assign(jsonSchema, {
+        replaceJsonSchema(jsonSchema, {
           type: 'integer',
           minimum: min,
-          ...(max === undefined ? {} : { maximum: max }),
+          maximum: max,
           default: fallback,
           description,
         });
@@ -64,11 +104,13 @@ export const integerParam = (min: number, max: number | undefined, fallback: num
     });
 };
 
+/** The largest offset: JSON numbers are exact integers up to 2^53 − 1. */
+export const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
+
 /** The filters List Datasets and the catalog share. */
 export const datasetFilters = {
   category: CategorySlug.meta({
-    description: 'Single category (legacy); lower-cased before it is checked',
-    example: 'jailbreak',
+    description: 'Single category (legacy), e.g. `jailbreak`; lower-cased after it is checked',
   }).optional(),
   categories: CategoryList.optional(),
   source: DatasetSource.meta({ description: 'znyx_sample | industry_standard | customer' }).optional(),
@@ -77,11 +119,11 @@ export const datasetFilters = {
 /** `q`: a case-insensitive substring of the name, combined with the other filters by AND. */
 const NameQuery = z
   .string()
-  .trim()
   .max(200)
+  .trim()
   .meta({
-    description: 'Case-insensitive substring of the dataset name (AND with the other filters)',
-    example: 'jail',
+    description:
+      'Case-insensitive substring of the dataset name, e.g. `jail` (AND with the other filters); trimmed',
   })
   .optional();
 
@@ -95,11 +137,11 @@ export const ListDatasetsInput = z.object({
   ...datasetFilters,
   q: NameQuery,
   limit: integerParam(1, 200, 50, 'Page size, 1-200'),
-  offset: integerParam(0, undefined, 0, 'Number of matching datasets to skip'),
+  offset: integerParam(0, MAX_OFFSET, 0, 'Number of matching datasets to skip'),
 });
 export type ListDatasetsInput = z.input<typeof ListDatasetsInput>;
 
-const Timestamp = z.iso.datetime().nullable().meta({
+const Timestamp = z.iso.datetime().meta({
   description: 'ISO 8601 UTC with millisecond precision; always set by this service',
   example: '2026-11-28T12:00:00.000Z',
 });
@@ -138,8 +180,7 @@ export type DatasetPage = z.infer<typeof DatasetPage>;
 
 /** A dataset id: a UUID in any case. */
 export const DatasetId = z.guid({ error: 'Input should be a valid UUID' }).toLowerCase().meta({
-  description: 'The dataset id (a UUID)',
-  example: '5f0c6a52-3b2f-4b7e-9a37-0f4f2a9d7c11',
+  description: 'The dataset id (a UUID, any case)',
 });
 
 export const GetDatasetInput = z.object({ org_id: OrgId, dataset_id: DatasetId });
@@ -149,7 +190,7 @@ export const MAX_SAMPLES_PER_DATASET = 10_000;
 export const MAX_TEXT_LENGTH = 100_000;
 
 export const NewSampleInput = z
-  .object({
+  .strictObject({
     input: z.string().min(1).max(MAX_TEXT_LENGTH).meta({ description: 'The prompt sent to the model' }),
     expected_output: z
       .string()
@@ -163,14 +204,18 @@ export const NewSampleInput = z
   })
   .meta({ id: 'NewSample' });
 
-export const CreateDatasetInput = z.object({
+/** A name as sent: up to `max` characters, not blank; stored trimmed. */
+export const nameText = (max: number) =>
+  z.string().max(max).regex(/\S/, { error: 'String should not be blank' }).trim();
+
+export const CreateDatasetInput = z.strictObject({
   org_id: OrgId,
-  name: z.string().trim().min(1).max(200).meta({
+  name: nameText(200).meta({
     description: 'Unique in the org, compared case-insensitively; trimmed',
     example: 'Support bot jailbreaks',
   }),
   description: z.string().max(2000).nullish(),
-  category: CategorySlug.meta({ description: 'A category slug; lower-cased before it is checked' }).nullish(),
+  category: CategorySlug.meta({ description: 'A category slug; lower-cased after it is checked' }).nullish(),
   is_public: z.boolean().default(false),
   samples: z
     .array(NewSampleInput)
@@ -186,7 +231,7 @@ export const ListSamplesInput = z.object({
   org_id: OrgId,
   dataset_id: DatasetId,
   limit: integerParam(1, 1000, 100, 'Page size, 1-1000'),
-  offset: integerParam(0, undefined, 0, 'Number of samples to skip'),
+  offset: integerParam(0, MAX_OFFSET, 0, 'Number of samples to skip'),
 });
 export type ListSamplesInput = z.input<typeof ListSamplesInput>;
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { NewOrgToken, Scope, Store, TokenKind, TokenRecord } from '@znyx/db';
+import type { Context } from '../context';
 import { ApiError } from '../errors';
 
 /** The label a token carries after `znyx_`, so a leaked token says what it can do. */
@@ -82,6 +83,28 @@ export async function authenticateToken(store: Store, token: string, now = new D
     tokenPrefix: record.tokenPrefix,
     expiresAt: record.expiresAt,
   };
+}
+
+/**
+ * The actor behind a request's credential, or the 401 that says why there is none. A presented
+ * credential that fails counts against the caller's address; an address over that budget gets a
+ * 429 without a lookup, so guessing tokens costs the database nothing.
+ */
+export async function resolveActor(
+  ctx: Pick<Context, 'store' | 'credential' | 'clientAddress' | 'failedCredentialLimiter'>,
+): Promise<Actor> {
+  const { credential, failedCredentialLimiter: limiter, clientAddress } = ctx;
+  if (credential.kind === 'none') throw ApiError.unauthorized('Not authenticated');
+  await limiter?.begin(clientAddress);
+  try {
+    if (credential.kind === 'malformed') throw ApiError.unauthorized('Invalid authentication credentials');
+    const actor = await authenticateToken(ctx.store, credential.token);
+    await limiter?.refund(clientAddress);
+    return actor;
+  } catch (error) {
+    if (!(error instanceof ApiError && error.reason === 'unauthorized')) await limiter?.refund(clientAddress);
+    throw error;
+  }
 }
 
 /** 403 unless the actor belongs to `orgId` and holds `scope`. The same answer whether or not the org exists. */
