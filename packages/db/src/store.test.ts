@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatasetNameTakenError, isUnavailable, StoreUnavailableError } from './errors';
+import { DatasetNameTakenError, isUnavailable, StoreQueryError, StoreUnavailableError } from './errors';
 import type { DatasetRecord, DatasetSource, ListDatasetsParams, NewDataset, OrgRecord } from './model';
 import { openStore } from './open-store';
 import { createPgStore } from './pg/pg-store';
@@ -1064,6 +1064,128 @@ describe.each(TEST_ENGINES)('%s store', (engine) => {
         expect(isUnavailable(error)).toBe(true);
       },
     );
+  });
+});
+
+describe.each(TEST_ENGINES)('%s store errors', (engine) => {
+  let db: TestDatabase;
+  let store: Store;
+  let org: OrgRecord;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(engine);
+    store = await openStore(db.url, { poolSize: 2, statementTimeoutMs: 500, lockTimeoutMs: 300 });
+    org = await store.createOrg({ name: 'Errors Org' });
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  /** Everything of an error that a logger or a JSON encoder could print. */
+  const printable = (error: unknown) => {
+    const e = error as Error & { cause?: unknown };
+    return [e.message, String(e.stack), JSON.stringify(e), Object.keys(e).join(' '), String(e.cause)];
+  };
+
+  it('carry neither SQL nor values: a failed statement is StoreQueryError(operation, code)', async () => {
+    const secret = 'sk-live-4f9c2b7e';
+    const fresh = await createTestDatabase(engine);
+    const broken = await openStore(fresh.url, { poolSize: 1 });
+    try {
+      const victim = await broken.createOrg({ name: 'Broken Org' });
+      // Behind the store's back: its next sample insert fails.
+      await fresh.query('DROP TABLE dataset_samples');
+      const error = await rejectionOf(
+        broken.insertDatasets(victim.id, [
+          customer('Leaky Dataset', { samples: [{ input: secret, expectedOutput: `${secret}-answer` }] }),
+        ]),
+      );
+      const code = engine === 'postgres' ? '42P01' : 'SQLITE_ERROR';
+      expect(error).toBeInstanceOf(StoreQueryError);
+      expect(error).toMatchObject({
+        operation: 'insertDatasets',
+        code,
+        message: `insertDatasets failed (${code})`,
+      });
+      expect((error as Error).cause).toBeUndefined();
+      for (const text of printable(error)) {
+        expect(text).not.toContain(secret);
+        expect(text).not.toContain('Leaky Dataset');
+        expect(text).not.toContain(victim.id);
+        expect(text).not.toMatch(/dataset_samples|insert into|params/i);
+      }
+    } finally {
+      await broken.close();
+      await fresh.drop();
+    }
+  });
+
+  it.runIf(engine === 'postgres')(
+    'name the operation and the SQLSTATE of unavailability, and nothing else (statement timeout)',
+    async () => {
+      await db.query('BEGIN');
+      try {
+        await db.query('LOCK TABLE datasets IN ACCESS EXCLUSIVE MODE');
+        const error = await rejectionOf(
+          store.listDatasets({ orgId: org.id, limit: 10, offset: 0, nameContains: 'needle-in-a-haystack' }),
+        );
+        expect(error).toBeInstanceOf(StoreUnavailableError);
+        expect(error).toMatchObject({ operation: 'listDatasets', code: '57014' });
+        for (const text of printable(error)) {
+          expect(text).not.toContain('needle-in-a-haystack');
+          expect(text).not.toContain(org.id);
+          expect(text).not.toMatch(/select|datasets/i);
+        }
+      } finally {
+        await db.query('ROLLBACK');
+      }
+    },
+  );
+
+  it.runIf(engine === 'sqlite')(
+    "let a write wait for another connection's lock without blocking, then give up as StoreUnavailableError",
+    async () => {
+      await db.query('BEGIN IMMEDIATE');
+      try {
+        const started = performance.now();
+        let settled = false;
+        const write = rejectionOf(
+          store.createToken({
+            orgId: org.id,
+            kind: 'runtime',
+            scopes: ['read'],
+            tokenHash: hashOf('locked-out'),
+            tokenPrefix: 'znyx_rt_lock',
+            expiresAt: null,
+          }),
+        ).finally(() => {
+          settled = true;
+        });
+        // The event loop stays free while the write waits: timers fire and reads answer.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(settled).toBe(false);
+        expect((await store.listDatasets({ orgId: org.id, limit: 10, offset: 0 })).total).toBe(6);
+        const error = await write;
+        const elapsed = performance.now() - started;
+        expect(error).toBeInstanceOf(StoreUnavailableError);
+        expect(error).toMatchObject({ operation: 'createToken', code: 'SQLITE_BUSY' });
+        expect(elapsed).toBeGreaterThan(250);
+        expect(elapsed).toBeLessThan(1_000);
+      } finally {
+        await db.query('ROLLBACK');
+      }
+      expect(await store.findTokenByHash(hashOf('locked-out'))).toBeNull();
+    },
+  );
+
+  it.runIf(engine === 'sqlite')('retry a write as soon as the lock is released', async () => {
+    await db.query('BEGIN IMMEDIATE');
+    const released = new Promise((resolve) => setTimeout(resolve, 150)).then(() => db.query('COMMIT'));
+    const inserted = await store.insertDatasets(org.id, [customer('After The Lock')]);
+    await released;
+    expect(names(inserted)).toEqual(['After The Lock']);
   });
 });
 
