@@ -99,7 +99,7 @@ const UNAVAILABLE_MESSAGES = new Set([
 const PROTOCOL_DESYNC = /^Received unexpected \w+ message from backend\.$/;
 
 /** The first error code down an error's cause chain (drizzle wraps the driver's error). */
-export function errorCode(error: unknown): string | undefined {
+function errorCode(error: unknown): string | undefined {
   for (let current = error, depth = 0; current && depth < 5; depth++) {
     const { code, cause } = current as { code?: unknown; cause?: unknown };
     if (typeof code === 'string') return code;

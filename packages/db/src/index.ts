@@ -3,5 +3,5 @@ export { DatasetNameTakenError, isUnavailable, StoreQueryError, StoreUnavailable
 export * from './model';
 export { openStore, type StoreOptions } from './open-store';
 export { createPgStore, type PgStoreOptions } from './pg/pg-store';
-export { createSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store';
+export { createSqliteStore } from './sqlite/sqlite-store';
 export type { Store } from './store';

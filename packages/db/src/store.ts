@@ -87,7 +87,7 @@ export type StoreMethods = {
   [K in Operation]: (...args: Parameters<Store[K]>) => ReturnType<Store[K]> | Awaited<ReturnType<Store[K]>>;
 };
 
-export interface RetryPolicy {
+interface RetryPolicy {
   /** A failure after which the whole operation may run again (SQLite: another connection's lock). */
   retryable(error: unknown): boolean;
   /** How long after the first attempt the operation may be retried, in ms; then the last failure counts. */
@@ -102,7 +102,7 @@ const LONGEST_PAUSE_MS = 50;
  * the store's own errors (see storeError), never a driver's: their messages carry SQL and every
  * bound value. With a retry policy, a retryable failure runs the operation again after a pause
  * that grows from 2 ms to 50 ms, each awaited on a timer so the event loop stays free; an
- * operation that succeeds at once costs no more than the method's own promise.
+ * operation that succeeds at the first attempt sets no timer and makes no promise but its own.
  */
 export function guardedStore(engine: Store['engine'], methods: StoreMethods, retry?: RetryPolicy): Store {
   const store = { engine } as Store;
