@@ -30,6 +30,10 @@ export interface ServerProcess {
   alive(): boolean;
   /** SIGKILL unless already gone, then waits for the exit. */
   kill(): Promise<Exit>;
+  /** SIGTERM (a graceful stop), SIGKILL after 5 s, then waits for the exit. */
+  stop(): Promise<Exit>;
+  /** The ends of stdout and stderr, for failure messages. */
+  output(): string;
 }
 export interface RunningServerProcess extends ServerProcess {
   url: string;
@@ -60,6 +64,15 @@ export function spawnServer(env: Record<string, string>, args: string[] = []): S
       if (exit === undefined) child.kill('SIGKILL');
       return exited;
     },
+    stop: async () => {
+      if (exit !== undefined) return exit;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      const result = await exited;
+      clearTimeout(killer);
+      return result;
+    },
+    output: () => `stdout:\n${stdout().slice(-3000)}\nstderr:\n${stderr().slice(-3000)}`,
   };
 }
 

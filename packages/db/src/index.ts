@@ -1,5 +1,5 @@
 export { CATALOG, type CatalogEntry, catalogDataset, findCatalogEntry } from './catalog';
-export { DatasetNameTakenError, isUnavailable, StoreUnavailableError } from './errors';
+export { DatasetNameTakenError, isUnavailable, StoreQueryError, StoreUnavailableError } from './errors';
 export * from './model';
 export { openStore, type StoreOptions } from './open-store';
 export { createPgStore, type PgStoreOptions } from './pg/pg-store';

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { createPgStore, type PgStoreOptions } from './pg/pg-store';
-import { createSqliteStore } from './sqlite/sqlite-store';
+import { createSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store';
 import type { Store } from './store';
 
-export type StoreOptions = PgStoreOptions;
+export type StoreOptions = PgStoreOptions & SqliteStoreOptions;
 
 export function isPostgresUrl(databaseUrl: string): boolean {
   return /^postgres(ql)?:\/\//i.test(databaseUrl);
@@ -12,11 +12,11 @@ export function isPostgresUrl(databaseUrl: string): boolean {
 /**
  * Picks the engine from a DATABASE_URL: `postgres://…` or `postgresql://…` selects PostgreSQL
  * (pool options apply there); `file:/abs/path.db` or a plain path selects the embedded SQLite
- * file (relative paths resolve against the working directory).
+ * file (relative paths resolve against the working directory; `lockTimeoutMs` applies there).
  */
 export async function openStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {
   if (isPostgresUrl(databaseUrl)) return createPgStore(databaseUrl, options);
-  return createSqliteStore(sqlitePathFrom(databaseUrl));
+  return createSqliteStore(sqlitePathFrom(databaseUrl), options);
 }
 
 export function sqlitePathFrom(databaseUrl: string): string {

@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatasetNameTakenError, isUnavailable, StoreUnavailableError } from './errors';
+import { DatasetNameTakenError, isUnavailable, StoreQueryError, StoreUnavailableError } from './errors';
 import type { DatasetRecord, DatasetSource, ListDatasetsParams, NewDataset, OrgRecord } from './model';
 import { openStore } from './open-store';
 import { createPgStore } from './pg/pg-store';
@@ -137,6 +137,14 @@ const ids = (records: readonly DatasetRecord[]) => records.map((d) => d.id);
 const hashOf = (value: string) => createHash('sha256').update(value).digest('hex');
 
 describe.each(TEST_ENGINES)('%s store', (engine) => {
+  /** A failInsertsWhen trigger fired: the operation failed with the trigger's code, and only that. */
+  const expectTriggerFailure = (error: unknown, operation: string) => {
+    expect(error).toBeInstanceOf(StoreQueryError);
+    expect(error).toMatchObject({
+      operation,
+      code: engine === 'postgres' ? 'P0001' : 'SQLITE_CONSTRAINT_TRIGGER',
+    });
+  };
   let db: TestDatabase;
   let store: Store;
 
@@ -323,7 +331,7 @@ describe.each(TEST_ENGINES)('%s store', (engine) => {
       const remove = await failInsertsWhen(db, 'dataset_samples', 'NEW.input IS NOT NULL');
       try {
         const error = await rejectionOf(store.createOrg({ name: 'Doomed Org' }));
-        expect(messagesOf(error)).toContain('boom');
+        expectTriggerFailure(error, 'createOrg');
       } finally {
         await remove();
       }
@@ -346,7 +354,7 @@ describe.each(TEST_ENGINES)('%s store', (engine) => {
       const remove = await failInsertsWhen(db, 'api_tokens', "NEW.token_prefix = 'znyx_admin_ab'");
       try {
         const error = await rejectionOf(store.createOrgWithToken({ name: 'Tokenless Org', token }));
-        expect(messagesOf(error)).toContain('boom');
+        expectTriggerFailure(error, 'createOrgWithToken');
       } finally {
         await remove();
       }
@@ -418,7 +426,7 @@ describe.each(TEST_ENGINES)('%s store', (engine) => {
             customer('Explodes'),
           ]),
         );
-        expect(messagesOf(error)).toContain('boom');
+        expectTriggerFailure(error, 'insertDatasets');
       } finally {
         await remove();
       }
@@ -1067,6 +1075,147 @@ describe.each(TEST_ENGINES)('%s store', (engine) => {
   });
 });
 
+describe.each(TEST_ENGINES)('%s store errors', (engine) => {
+  let db: TestDatabase;
+  let store: Store;
+  let org: OrgRecord;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(engine);
+    store = await openStore(db.url, { poolSize: 2, statementTimeoutMs: 500, lockTimeoutMs: 300 });
+    org = await store.createOrg({ name: 'Errors Org' });
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  /** Everything of an error that a logger or a JSON encoder could print. */
+  const printable = (error: unknown) => {
+    const e = error as Error & { cause?: unknown };
+    return [e.message, String(e.stack), JSON.stringify(e), Object.keys(e).join(' '), String(e.cause)];
+  };
+
+  it('carry neither SQL nor values: a failed statement is StoreQueryError(operation, code)', async () => {
+    const secret = 'sk-live-4f9c2b7e';
+    const fresh = await createTestDatabase(engine);
+    const broken = await openStore(fresh.url, { poolSize: 1 });
+    try {
+      const victim = await broken.createOrg({ name: 'Broken Org' });
+      // Behind the store's back: its next sample insert fails.
+      await fresh.query('DROP TABLE dataset_samples');
+      const error = await rejectionOf(
+        broken.insertDatasets(victim.id, [
+          customer('Leaky Dataset', { samples: [{ input: secret, expectedOutput: `${secret}-answer` }] }),
+        ]),
+      );
+      const code = engine === 'postgres' ? '42P01' : 'SQLITE_ERROR';
+      expect(error).toBeInstanceOf(StoreQueryError);
+      expect(error).toMatchObject({
+        operation: 'insertDatasets',
+        code,
+        message: `insertDatasets failed (${code})`,
+      });
+      expect((error as Error).cause).toBeUndefined();
+      for (const text of printable(error)) {
+        expect(text).not.toContain(secret);
+        expect(text).not.toContain('Leaky Dataset');
+        expect(text).not.toContain(victim.id);
+        expect(text).not.toMatch(/dataset_samples|insert into|params/i);
+      }
+    } finally {
+      await broken.close();
+      await fresh.drop();
+    }
+  });
+
+  it.runIf(engine === 'postgres')(
+    'name the operation and the SQLSTATE of unavailability, and nothing else (statement timeout)',
+    async () => {
+      await db.query('BEGIN');
+      try {
+        await db.query('LOCK TABLE datasets IN ACCESS EXCLUSIVE MODE');
+        const error = await rejectionOf(
+          store.listDatasets({ orgId: org.id, limit: 10, offset: 0, nameContains: 'needle-in-a-haystack' }),
+        );
+        expect(error).toBeInstanceOf(StoreUnavailableError);
+        expect(error).toMatchObject({ operation: 'listDatasets', code: '57014' });
+        for (const text of printable(error)) {
+          expect(text).not.toContain('needle-in-a-haystack');
+          expect(text).not.toContain(org.id);
+          expect(text).not.toMatch(/\bselect\b|\bfrom\b|"datasets"/i);
+        }
+      } finally {
+        await db.query('ROLLBACK');
+      }
+    },
+  );
+
+  it.runIf(engine === 'sqlite')(
+    "let a write wait for another connection's lock without blocking, then give up as StoreUnavailableError",
+    async () => {
+      await db.query('BEGIN IMMEDIATE');
+      try {
+        const started = performance.now();
+        let settled = false;
+        const write = rejectionOf(
+          store.createToken({
+            orgId: org.id,
+            kind: 'runtime',
+            scopes: ['read'],
+            tokenHash: hashOf('locked-out'),
+            tokenPrefix: 'znyx_rt_lock',
+            expiresAt: null,
+          }),
+        ).finally(() => {
+          settled = true;
+        });
+        // The event loop stays free while the write waits: timers fire and reads answer.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(settled).toBe(false);
+        expect((await store.listDatasets({ orgId: org.id, limit: 10, offset: 0 })).total).toBe(6);
+        const error = await write;
+        const elapsed = performance.now() - started;
+        expect(error).toBeInstanceOf(StoreUnavailableError);
+        expect(error).toMatchObject({ operation: 'createToken', code: 'SQLITE_BUSY' });
+        expect(elapsed).toBeGreaterThan(250);
+        expect(elapsed).toBeLessThan(1_000);
+      } finally {
+        await db.query('ROLLBACK');
+      }
+      expect(await store.findTokenByHash(hashOf('locked-out'))).toBeNull();
+    },
+  );
+
+  it.runIf(engine === 'sqlite')(
+    'do not keep a store from opening while another connection writes',
+    async () => {
+      await db.query('BEGIN IMMEDIATE');
+      try {
+        const started = performance.now();
+        const second = await openStore(db.url, { lockTimeoutMs: 300 });
+        try {
+          expect((await second.listDatasets({ orgId: org.id, limit: 10, offset: 0 })).total).toBe(6);
+        } finally {
+          await second.close();
+        }
+        expect(performance.now() - started).toBeLessThan(250);
+      } finally {
+        await db.query('ROLLBACK');
+      }
+    },
+  );
+
+  it.runIf(engine === 'sqlite')('retry a write as soon as the lock is released', async () => {
+    await db.query('BEGIN IMMEDIATE');
+    const released = new Promise((resolve) => setTimeout(resolve, 150)).then(() => db.query('COMMIT'));
+    const inserted = await store.insertDatasets(org.id, [customer('After The Lock')]);
+    await released;
+    expect(names(inserted)).toEqual(['After The Lock']);
+  });
+});
+
 describe('isUnavailable', () => {
   const withCode = (code: string) => Object.assign(new Error(`failed with ${code}`), { code });
 
@@ -1094,8 +1243,81 @@ describe('isUnavailable', () => {
     expect(isUnavailable(wrapped)).toBe(true);
   });
 
+  it.each([
+    ['08000', 'connection_exception'],
+    ['08P01', 'protocol_violation'],
+    ['57P02', 'crash_shutdown'],
+    ['57P03', 'cannot_connect_now'],
+    ['57P04', 'database_dropped'],
+    ['53000', 'insufficient_resources'],
+    ['53100', 'disk_full'],
+    ['53300', 'too_many_connections'],
+    ['58000', 'system_error'],
+    ['58030', 'io_error'],
+    ['40001', 'serialization_failure'],
+    ['40P01', 'deadlock_detected'],
+    ['25006', 'read_only_sql_transaction (a failover to a replica)'],
+    ['55P03', 'lock_not_available'],
+  ])('recognises SQLSTATE %s (%s)', (code) => {
+    expect(isUnavailable(withCode(code))).toBe(true);
+  });
+
+  it.each(['EPIPE', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])(
+    'recognises the socket error %s',
+    (code) => {
+      expect(isUnavailable(withCode(code))).toBe(true);
+    },
+  );
+
+  it.each([
+    'Connection terminated unexpectedly',
+    'Connection terminated',
+    'Connection terminated due to connection timeout',
+    'timeout expired',
+    'Client has encountered a connection error and is not queryable',
+    'Client was closed and is not queryable',
+    'Cannot use a pool after calling end on the pool',
+    'Received unexpected dataRow message from backend.',
+  ])("recognises node-postgres' %j", (message) => {
+    expect(isUnavailable(new Error('Failed query: select 1', { cause: new Error(message) }))).toBe(true);
+  });
+
+  it('does not read bound values quoted in a drizzle message as unavailability', () => {
+    expect(
+      isUnavailable(new Error('Failed query: insert into t values ($1)\nparams: Connection terminated')),
+    ).toBe(false);
+  });
+
+  it.each([
+    'SQLITE_BUSY',
+    'SQLITE_BUSY_SNAPSHOT',
+    'SQLITE_LOCKED',
+    'SQLITE_IOERR',
+    'SQLITE_IOERR_WRITE',
+    'SQLITE_FULL',
+    'SQLITE_CANTOPEN',
+    'SQLITE_READONLY_DBMOVED',
+    'SQLITE_CORRUPT',
+    'SQLITE_NOTADB',
+    'SQLITE_NOMEM',
+    'SQLITE_PROTOCOL',
+  ])('recognises SQLite %s', (code) => {
+    expect(isUnavailable(withCode(code))).toBe(true);
+  });
+
+  it.each([
+    'SQLITE_CONSTRAINT_UNIQUE',
+    'SQLITE_CONSTRAINT_TRIGGER',
+    'SQLITE_ERROR',
+    'SQLITE_MISMATCH',
+    '42P01',
+    'P0001',
+  ])('does not treat %s (a bad statement, not a database in trouble) as unavailability', (code) => {
+    expect(isUnavailable(withCode(code))).toBe(false);
+  });
+
   it('treats a StoreUnavailableError as unavailable', () => {
-    expect(isUnavailable(new StoreUnavailableError(withCode('ECONNREFUSED')))).toBe(true);
+    expect(isUnavailable(new StoreUnavailableError('listDatasets', 'ECONNREFUSED'))).toBe(true);
   });
 
   it('does not treat a unique violation (23505) as unavailability, plain or wrapped', () => {

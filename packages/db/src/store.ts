@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type AnyColumn, and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { storeError } from './errors';
 import type {
   DatasetFacets,
   DatasetFilters,
@@ -77,6 +78,76 @@ export interface Store {
    * already has is skipped; a name the org already uses throws DatasetNameTakenError.
    */
   insertDatasets(orgId: string, input: readonly NewDataset[]): Promise<DatasetRecord[]>;
+}
+
+type Operation = Exclude<keyof Store, 'engine'>;
+
+/** An engine's implementation of the Store's methods; SQLite's answer synchronously. */
+export type StoreMethods = {
+  [K in Operation]: (...args: Parameters<Store[K]>) => ReturnType<Store[K]> | Awaited<ReturnType<Store[K]>>;
+};
+
+interface RetryPolicy {
+  /** A failure after which the whole operation may run again (SQLite: another connection's lock). */
+  retryable(error: unknown): boolean;
+  /** How long after the first attempt the operation may be retried, in ms; then the last failure counts. */
+  forMs: number;
+}
+
+const FIRST_PAUSE_MS = 2;
+const LONGEST_PAUSE_MS = 50;
+
+/**
+ * The Store over an engine's methods, written once for every engine. What leaves it is one of
+ * the store's own errors (see storeError), never a driver's: their messages carry SQL and every
+ * bound value. With a retry policy, a retryable failure runs the operation again after a pause
+ * that grows from 2 ms to 50 ms, each awaited on a timer so the event loop stays free; an
+ * operation that succeeds at the first attempt sets no timer and makes no promise but its own.
+ */
+export function guardedStore(engine: Store['engine'], methods: StoreMethods, retry?: RetryPolicy): Store {
+  const store = { engine } as Store;
+  for (const operation of Object.keys(methods) as Operation[]) {
+    const method = methods[operation] as (...args: unknown[]) => unknown;
+    Object.assign(store, {
+      [operation]: (...args: unknown[]): Promise<unknown> => {
+        const startedAt = performance.now();
+        const attempt = () => method(...args);
+        const failed = (error: unknown) => retryOrThrow(operation, attempt, error, startedAt, retry);
+        try {
+          const result = attempt();
+          return result instanceof Promise ? result.catch(failed) : Promise.resolve(result);
+        } catch (error) {
+          return failed(error);
+        }
+      },
+    });
+  }
+  return store;
+}
+
+async function retryOrThrow(
+  operation: Operation,
+  attempt: () => unknown,
+  firstError: unknown,
+  startedAt: number,
+  retry: RetryPolicy | undefined,
+): Promise<unknown> {
+  let error = firstError;
+  for (
+    let pauseMs = FIRST_PAUSE_MS;
+    retry?.retryable(error);
+    pauseMs = Math.min(pauseMs * 2, LONGEST_PAUSE_MS)
+  ) {
+    const remainingMs = retry.forMs - (performance.now() - startedAt);
+    if (remainingMs <= 0) break;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pauseMs, remainingMs)));
+    try {
+      return await attempt();
+    } catch (next) {
+      error = next;
+    }
+  }
+  throw storeError(operation, error);
 }
 
 /** The dataset columns every dialect's table has, named as drizzle exposes them. */

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, isNotNull, isNull } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { znyxSampleDatasets } from '../catalog';
-import { DatasetNameTakenError, isUnavailable, StoreUnavailableError } from '../errors';
+import { DatasetNameTakenError, isUnavailable, openError } from '../errors';
 import { PG_MIGRATIONS_DIR } from '../migrations-dir';
 import type { DatasetRecord, ListDatasetsParams, NewDataset, OrgRecord } from '../model';
 import * as schema from '../schema/pg';
@@ -14,10 +15,12 @@ import {
   type DatasetRow,
   datasetListOrder,
   datasetListWhere,
+  guardedStore,
   SAMPLE_ROWS_PER_INSERT,
   type Same,
   type SampleRow,
   type Store,
+  type StoreMethods,
   type TokenRow,
   toDatasetFacets,
   toDatasetRecord,
@@ -35,7 +38,7 @@ void datasetRowMatches;
 void tokenRowMatches;
 void sampleRowMatches;
 
-type Db = NodePgDatabase<typeof schema>;
+type Db = NodePgDatabase;
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** Held while migrating, so N processes starting together migrate exactly once. */
@@ -65,13 +68,36 @@ export async function createPgStore(url: string, options: PgStoreOptions = {}): 
     connectionTimeoutMillis: options.connectTimeoutMs ?? 2_000,
   });
   pool.on('error', (error) => options.onBackgroundError?.(error));
+  // pg-pool listens to a client's errors only while it is idle. One that fails while checked out
+  // (its backend terminated mid-transaction, the migration's client too) would emit an unhandled
+  // 'error' and end the process. Nothing more to do: the query in flight, or the next one, fails
+  // and reports it, and the pool closes the client on release as it is no longer queryable.
+  pool.on('connect', (client) => client.on('error', ignoreCheckedOutClientError));
   try {
     await migrateUnderLock(pool);
   } catch (error) {
     await pool.end();
-    throw isUnavailable(error) ? new StoreUnavailableError(error) : error;
+    throw openError(error);
   }
-  const db: Db = drizzle(pool, { schema });
+  const db: Db = drizzle(pool);
+
+  /**
+   * drizzle's transaction on a client checked out here: drizzle's own would hand the client back
+   * to the pool as healthy whatever happened. One whose connection failed or timed out, or that is
+   * still inside a transaction (its ROLLBACK failed), is closed instead of reaching the next caller.
+   */
+  const transaction = async <T>(run: (tx: Tx) => Promise<T>, config?: PgTransactionConfig): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      const result = await drizzle(client).transaction(run, config);
+      client.release();
+      return result;
+    } catch (error) {
+      client.release(isUnavailable(error) || client.getTransactionStatus() !== 'I');
+      throw error;
+    }
+  };
+  const readSnapshot: PgTransactionConfig = { isolationLevel: 'repeatable read', accessMode: 'read only' };
 
   const insertDatasetsTx = async (tx: Tx, orgId: string, input: readonly NewDataset[]) => {
     const now = new Date();
@@ -129,9 +155,7 @@ export async function createPgStore(url: string, options: PgStoreOptions = {}): 
 
   const orgColumns = { id: orgs.id, name: orgs.name, createdAt: orgs.createdAt };
 
-  const store: Store = {
-    engine: 'postgres',
-
+  const methods: StoreMethods = {
     async ping() {
       await pool.query('select 1');
     },
@@ -141,11 +165,11 @@ export async function createPgStore(url: string, options: PgStoreOptions = {}): 
     },
 
     async createOrg({ name }) {
-      return db.transaction((tx) => createOrgTx(tx, name));
+      return transaction((tx) => createOrgTx(tx, name));
     },
 
     async createOrgWithToken({ name, token }) {
-      return db.transaction(async (tx) => {
+      return transaction(async (tx) => {
         const org = await createOrgTx(tx, name);
         const row = buildTokenRow({ ...token, orgId: org.id }, org.createdAt);
         await tx.insert(apiTokens).values(row);
@@ -169,7 +193,7 @@ export async function createPgStore(url: string, options: PgStoreOptions = {}): 
     },
 
     async seedSampleDatasets(orgId) {
-      return (await db.transaction((tx) => insertDatasetsTx(tx, orgId, znyxSampleDatasets()))).length;
+      return (await transaction((tx) => insertDatasetsTx(tx, orgId, znyxSampleDatasets()))).length;
     },
 
     async createToken(input) {
@@ -194,38 +218,32 @@ export async function createPgStore(url: string, options: PgStoreOptions = {}): 
 
     async listDatasets(params) {
       // One snapshot for the total and the page.
-      return db.transaction(
-        async (tx) => {
-          const { countQuery, pageQuery } = listQueries(tx, params);
-          const [totalRow] = await countQuery;
-          const rows = await pageQuery;
-          return { total: totalRow?.n ?? 0, datasets: rows.map(toDatasetRecord) };
-        },
-        { isolationLevel: 'repeatable read', accessMode: 'read only' },
-      );
+      return transaction(async (tx) => {
+        const { countQuery, pageQuery } = listQueries(tx, params);
+        const [totalRow] = await countQuery;
+        const rows = await pageQuery;
+        return { total: totalRow?.n ?? 0, datasets: rows.map(toDatasetRecord) };
+      }, readSnapshot);
     },
 
     async datasetFacets(filters) {
-      return db.transaction(
-        async (tx) => {
-          const [totalRow] = await tx
-            .select({ n: count() })
-            .from(datasets)
-            .where(datasetListWhere(datasets, filters));
-          const bySource = await tx
-            .select({ value: datasets.source, count: count() })
-            .from(datasets)
-            .where(datasetListWhere(datasets, { ...filters, source: undefined }))
-            .groupBy(datasets.source);
-          const byCategory = await tx
-            .select({ value: datasets.category, count: count() })
-            .from(datasets)
-            .where(datasetListWhere(datasets, { ...filters, categories: undefined }))
-            .groupBy(datasets.category);
-          return toDatasetFacets(totalRow?.n ?? 0, bySource, byCategory);
-        },
-        { isolationLevel: 'repeatable read', accessMode: 'read only' },
-      );
+      return transaction(async (tx) => {
+        const [totalRow] = await tx
+          .select({ n: count() })
+          .from(datasets)
+          .where(datasetListWhere(datasets, filters));
+        const bySource = await tx
+          .select({ value: datasets.source, count: count() })
+          .from(datasets)
+          .where(datasetListWhere(datasets, { ...filters, source: undefined }))
+          .groupBy(datasets.source);
+        const byCategory = await tx
+          .select({ value: datasets.category, count: count() })
+          .from(datasets)
+          .where(datasetListWhere(datasets, { ...filters, categories: undefined }))
+          .groupBy(datasets.category);
+        return toDatasetFacets(totalRow?.n ?? 0, bySource, byCategory);
+      }, readSnapshot);
     },
 
     async explainListDatasets(params) {
@@ -248,26 +266,23 @@ export async function createPgStore(url: string, options: PgStoreOptions = {}): 
     },
 
     async listSamples(orgId, datasetId, page) {
-      return db.transaction(
-        async (tx) => {
-          const [owner] = await tx
-            .select({ id: datasets.id })
-            .from(datasets)
-            .where(and(eq(datasets.orgId, orgId), eq(datasets.id, datasetId)));
-          if (!owner) return null;
-          const where = eq(datasetSamples.datasetId, datasetId);
-          const [totalRow] = await tx.select({ n: count() }).from(datasetSamples).where(where);
-          const rows = await tx
-            .select()
-            .from(datasetSamples)
-            .where(where)
-            .orderBy(asc(datasetSamples.position))
-            .limit(page.limit)
-            .offset(page.offset);
-          return { total: totalRow?.n ?? 0, samples: rows.map(toSampleRecord) };
-        },
-        { isolationLevel: 'repeatable read', accessMode: 'read only' },
-      );
+      return transaction(async (tx) => {
+        const [owner] = await tx
+          .select({ id: datasets.id })
+          .from(datasets)
+          .where(and(eq(datasets.orgId, orgId), eq(datasets.id, datasetId)));
+        if (!owner) return null;
+        const where = eq(datasetSamples.datasetId, datasetId);
+        const [totalRow] = await tx.select({ n: count() }).from(datasetSamples).where(where);
+        const rows = await tx
+          .select()
+          .from(datasetSamples)
+          .where(where)
+          .orderBy(asc(datasetSamples.position))
+          .limit(page.limit)
+          .offset(page.offset);
+        return { total: totalRow?.n ?? 0, samples: rows.map(toSampleRecord) };
+      }, readSnapshot);
     },
 
     async listCatalogInstallations(orgId) {
@@ -281,7 +296,7 @@ export async function createPgStore(url: string, options: PgStoreOptions = {}): 
     async installCatalogDataset(orgId, dataset) {
       const slug = dataset.catalogSlug;
       if (!slug) throw new Error('installCatalogDataset needs a catalogSlug');
-      return db.transaction(async (tx) => {
+      return transaction(async (tx) => {
         const [created] = await insertDatasetsTx(tx, orgId, [dataset]);
         if (created) return { dataset: created, created: true };
         const [row] = await tx
@@ -299,11 +314,13 @@ export async function createPgStore(url: string, options: PgStoreOptions = {}): 
     },
 
     async insertDatasets(orgId, input) {
-      return db.transaction((tx) => insertDatasetsTx(tx, orgId, input));
+      return transaction((tx) => insertDatasetsTx(tx, orgId, input));
     },
   };
-  return reportingUnavailability(store);
+  return guardedStore('postgres', methods);
 }
+
+function ignoreCheckedOutClientError(): void {}
 
 async function migrateUnderLock(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
@@ -317,23 +334,4 @@ async function migrateUnderLock(pool: pg.Pool): Promise<void> {
   } finally {
     client.release();
   }
-}
-
-/** Every method rethrows "the database is not there" as StoreUnavailableError, and anything else as is. */
-function reportingUnavailability(store: Store): Store {
-  const wrapped = { ...store };
-  for (const key of Object.keys(store) as (keyof Store)[]) {
-    const method = store[key];
-    if (typeof method !== 'function') continue;
-    Object.assign(wrapped, {
-      [key]: async (...args: unknown[]) => {
-        try {
-          return await (method as (...a: unknown[]) => Promise<unknown>).apply(store, args);
-        } catch (error) {
-          throw isUnavailable(error) ? new StoreUnavailableError(error) : error;
-        }
-      },
-    });
-  }
-  return wrapped;
 }

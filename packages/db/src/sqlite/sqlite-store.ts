@@ -6,7 +6,7 @@ import { and, asc, count, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { znyxSampleDatasets } from '../catalog';
-import { DatasetNameTakenError } from '../errors';
+import { DatasetNameTakenError, isBusy, openError } from '../errors';
 import { SQLITE_MIGRATIONS_DIR } from '../migrations-dir';
 import type { DatasetRecord, ListDatasetsParams, NewDataset, OrgRecord, TokenRecord } from '../model';
 import * as schema from '../schema/sqlite';
@@ -16,10 +16,12 @@ import {
   type DatasetRow,
   datasetListOrder,
   datasetListWhere,
+  guardedStore,
   SAMPLE_ROWS_PER_INSERT,
   type Same,
   type SampleRow,
   type Store,
+  type StoreMethods,
   type TokenRow,
   toDatasetFacets,
   toDatasetRecord,
@@ -54,21 +56,42 @@ function listQueries(db: Db, params: ListDatasetsParams) {
 
 type Db = BetterSQLite3Database<typeof schema>;
 
+export interface SqliteStoreOptions {
+  /**
+   * How long an operation waits for a lock another process holds (e.g. the CLI writing beside
+   * the server) before it fails with StoreUnavailableError, in ms (default 5,000).
+   */
+  lockTimeoutMs?: number;
+}
+
 /**
  * Opens (creating if needed) the SQLite file at `path` and applies pending migrations.
  * `:memory:` works too, for throwaway use.
  */
-export function createSqliteStore(path: string): Store {
+export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
+  const lockTimeoutMs = options.lockTimeoutMs ?? 5_000;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  // Refresh the planner's statistics where they are stale (SQLite's advice for long-lived connections).
-  sqlite.pragma('optimize = 0x10002');
-  const db: Db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: SQLITE_MIGRATIONS_DIR });
+  let db: Db;
+  try {
+    // While opening, SQLite's own wait for a lock is fine: nothing is served yet.
+    sqlite.pragma(`busy_timeout = ${lockTimeoutMs}`);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    db = drizzle(sqlite, { schema });
+    migrate(db, { migrationsFolder: SQLITE_MIGRATIONS_DIR });
+    // From here on that wait would block the event loop (better-sqlite3 is synchronous) and with
+    // it every other request: a busy database fails at once, and guardedStore retries on a timer.
+    sqlite.pragma('busy_timeout = 0');
+    optimize(sqlite, 'optimize = 0x10002');
+  } catch (error) {
+    sqlite.close();
+    throw openError(error);
+  }
+
+  /** Writes take the lock up front (BEGIN IMMEDIATE), so a busy database fails before any work. */
+  const write = <T>(run: (tx: Db) => T): T => db.transaction(run, { behavior: 'immediate' });
 
   const insertDatasetsTx = (tx: Db, orgId: string, input: readonly NewDataset[]) => {
     const now = new Date();
@@ -113,24 +136,22 @@ export function createSqliteStore(path: string): Store {
 
   const orgColumns = { id: orgs.id, name: orgs.name, createdAt: orgs.createdAt };
 
-  return {
-    engine: 'sqlite',
-
-    async ping() {
+  const methods: StoreMethods = {
+    ping() {
       db.get(sql`select 1`);
     },
 
-    async close() {
-      sqlite.pragma('optimize');
+    close() {
+      optimize(sqlite, 'optimize');
       sqlite.close();
     },
 
-    async createOrg({ name }) {
-      return db.transaction((tx) => createOrgTx(tx, name));
+    createOrg({ name }) {
+      return write((tx) => createOrgTx(tx, name));
     },
 
-    async createOrgWithToken({ name, token }) {
-      return db.transaction((tx) => {
+    createOrgWithToken({ name, token }) {
+      return write((tx) => {
         const org = createOrgTx(tx, name);
         const row = buildTokenRow({ ...token, orgId: org.id }, org.createdAt);
         tx.insert(apiTokens).values(row).run();
@@ -138,33 +159,33 @@ export function createSqliteStore(path: string): Store {
       });
     },
 
-    async getOrg(id) {
+    getOrg(id) {
       return db.select(orgColumns).from(orgs).where(eq(orgs.id, id)).get() ?? null;
     },
 
-    async findOrgByName(name) {
+    findOrgByName(name) {
       return (
         db.select(orgColumns).from(orgs).where(eq(orgs.name, name)).orderBy(orgs.createdAt).get() ?? null
       );
     },
 
-    async seedSampleDatasets(orgId) {
-      return db.transaction((tx) => insertDatasetsTx(tx, orgId, znyxSampleDatasets())).length;
+    seedSampleDatasets(orgId) {
+      return write((tx) => insertDatasetsTx(tx, orgId, znyxSampleDatasets())).length;
     },
 
-    async createToken(input) {
+    createToken(input) {
       const row = buildTokenRow(input, new Date());
       db.insert(apiTokens).values(row).run();
       return toTokenRecord(row);
     },
 
-    async findTokenByHash(tokenHash) {
+    findTokenByHash(tokenHash) {
       const row = db.select().from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash)).get();
       return row ? toTokenRecord(row) : null;
     },
 
-    async revokeToken(id) {
-      return db.transaction((tx): TokenRecord | null => {
+    revokeToken(id) {
+      return write((tx): TokenRecord | null => {
         tx.update(apiTokens)
           .set({ revokedAt: new Date() })
           .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
@@ -174,7 +195,7 @@ export function createSqliteStore(path: string): Store {
       });
     },
 
-    async listDatasets(params) {
+    listDatasets(params) {
       // One read transaction, so the total and the page come from the same snapshot.
       return db.transaction((tx) => {
         const { countQuery, pageQuery } = listQueries(tx, params);
@@ -183,7 +204,7 @@ export function createSqliteStore(path: string): Store {
       });
     },
 
-    async datasetFacets(filters) {
+    datasetFacets(filters) {
       return db.transaction((tx) => {
         const total =
           tx.select({ n: count() }).from(datasets).where(datasetListWhere(datasets, filters)).get()?.n ?? 0;
@@ -203,7 +224,7 @@ export function createSqliteStore(path: string): Store {
       });
     },
 
-    async explainListDatasets(params) {
+    explainListDatasets(params) {
       const { countQuery, pageQuery } = listQueries(db, params);
       return Object.entries({ count: countQuery, page: pageQuery }).flatMap(([label, query]) => {
         const { sql: text, params: values } = query.toSQL();
@@ -212,7 +233,7 @@ export function createSqliteStore(path: string): Store {
       });
     },
 
-    async getDataset(orgId, id) {
+    getDataset(orgId, id) {
       const row = db
         .select()
         .from(datasets)
@@ -221,7 +242,7 @@ export function createSqliteStore(path: string): Store {
       return row ? toDatasetRecord(row) : null;
     },
 
-    async listSamples(orgId, datasetId, page) {
+    listSamples(orgId, datasetId, page) {
       return db.transaction((tx) => {
         const owner = tx
           .select({ id: datasets.id })
@@ -243,7 +264,7 @@ export function createSqliteStore(path: string): Store {
       });
     },
 
-    async listCatalogInstallations(orgId) {
+    listCatalogInstallations(orgId) {
       const rows = db
         .select({ slug: datasets.catalogSlug, id: datasets.id })
         .from(datasets)
@@ -252,10 +273,10 @@ export function createSqliteStore(path: string): Store {
       return new Map(rows.map((row) => [row.slug as string, row.id]));
     },
 
-    async installCatalogDataset(orgId, dataset) {
+    installCatalogDataset(orgId, dataset) {
       const slug = dataset.catalogSlug;
       if (!slug) throw new Error('installCatalogDataset needs a catalogSlug');
-      return db.transaction((tx) => {
+      return write((tx) => {
         const [created] = insertDatasetsTx(tx, orgId, [dataset]);
         if (created) return { dataset: created, created: true };
         const row = tx
@@ -268,13 +289,27 @@ export function createSqliteStore(path: string): Store {
       });
     },
 
-    async listDatasetNames(orgId) {
+    listDatasetNames(orgId) {
       const rows = db.select({ name: datasets.name }).from(datasets).where(eq(datasets.orgId, orgId)).all();
       return rows.map((row) => row.name);
     },
 
-    async insertDatasets(orgId, input) {
-      return db.transaction((tx) => insertDatasetsTx(tx, orgId, input));
+    insertDatasets(orgId, input) {
+      return write((tx) => insertDatasetsTx(tx, orgId, input));
     },
   };
+  return guardedStore('sqlite', methods, { retryable: isBusy, forMs: lockTimeoutMs });
+}
+
+/**
+ * Refreshes the planner's statistics where they are stale (SQLite's advice for long-lived
+ * connections). Best effort: skipped while another process holds the lock, rather than keeping
+ * this one from opening or closing.
+ */
+function optimize(sqlite: Database.Database, pragma: 'optimize' | 'optimize = 0x10002'): void {
+  try {
+    sqlite.pragma(pragma);
+  } catch (error) {
+    if (!isBusy(error)) throw error;
+  }
 }
