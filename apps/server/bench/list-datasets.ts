@@ -1,123 +1,296 @@
 /**
- * List Datasets under load: seeds a SQLite file with many orgs and one large org, starts the
- * real server as a child process (info-level JSON logs drained, rate limit off), and drives it with
- * autocannon. Prints throughput, latency percentiles and the server's peak RSS.
+ * `pnpm bench`: List Datasets under load, every figure a ratio against a hand-written
+ * reference server (bench/reference-server.mjs: node:http + better-sqlite3 prepared
+ * statements over the same database file) measured in the same run.
  *
- *   pnpm --filter @znyx/server bench            # defaults: 1,000 orgs x 100 datasets + one 20,000-dataset org
- *   BENCH_ORGS=200 BENCH_SECONDS=5 pnpm --filter @znyx/server bench
+ * Load: wrk, 50 connections, the server pinned to CPU 0 and wrk to CPU 1, a mix of five
+ * requests in turn (no filter, source=customer, categories=jailbreak,pii, both, offset at 90 %
+ * of the org's 1,000 datasets). Servers: the reference; the product's production bundle
+ * (`node apps/server/dist/main.mjs`, what `pnpm start` runs) with its answer cache on
+ * (the default) and off (RESPONSE_CACHE_MB=0); and the same two over PostgreSQL.
+ * Then the flatness table: one connection, p50, an org of 100,000 datasets against one of
+ * 1,000, first page and a page at 90 % depth reached by cursor, on both engines.
+ *
+ *   pnpm bench                          # everything (about 3 minutes)
+ *   BENCH_SECONDS=5 BENCH_ENGINES=sqlite pnpm bench
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createOrgWithAdminToken } from '@znyx/api';
-import { createSqliteStore } from '@znyx/db';
-import autocannon from 'autocannon';
+import { fileURLToPath } from 'node:url';
+import { createOrgWithAdminToken, installFromCatalog } from '@znyx/api';
+import { CATALOG, openStore, type Store } from '@znyx/db';
+import { createTestDatabase, type TestDatabase } from '@znyx/db/testing';
 import { generateDemoDatasets } from '../src/demo-data';
 
-const ORGS = Number(process.env.BENCH_ORGS ?? 1000);
-const PER_ORG = Number(process.env.BENCH_PER_ORG ?? 100);
-const BIG_ORG = Number(process.env.BENCH_BIG_ORG ?? 20_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const WARMUP_SECONDS = 2;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
+const MIX_ORG_DATASETS = 1_000;
+const FLAT_SIZES = [1_000, 100_000];
 
-const dir = mkdtempSync(join(tmpdir(), 'znyx-bench-'));
-const dbPath = join(dir, 'bench.db');
+const SERVER_DIR = fileURLToPath(new URL('../', import.meta.url));
+const BUNDLE = join(SERVER_DIR, 'dist/main.mjs');
+const REFERENCE = join(SERVER_DIR, 'bench/reference-server.mjs');
+const work = mkdtempSync(join(tmpdir(), 'znyx-bench-'));
+const CLOCK_TICKS_PER_SECOND = 100;
 
-async function seed() {
-  const store = createSqliteStore(dbPath);
-  const started = performance.now();
-  let typical = { orgId: '', token: '' };
-  for (let i = 0; i < ORGS; i++) {
-    const { org, admin } = await createOrgWithAdminToken(store, `Org ${i}`);
-    await store.insertDatasets(org.id, generateDemoDatasets(PER_ORG, i + 1));
-    if (i === 0) typical = { orgId: org.id, token: admin.token };
-  }
-  const big = await createOrgWithAdminToken(store, 'Big Org');
-  const bigOrgDatasets = generateDemoDatasets(BIG_ORG, 7);
-  for (let done = 0; done < BIG_ORG; done += 5000) {
-    await store.insertDatasets(big.org.id, bigOrgDatasets.slice(done, done + 5000));
-  }
-  await store.close();
-  const total = ORGS * (PER_ORG + 6) + BIG_ORG + 6;
-  console.log(
-    `seeded ${total.toLocaleString()} datasets in ${ORGS + 1} orgs in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-  );
-  return { big: { orgId: big.org.id, token: big.admin.token }, typical };
+interface Org {
+  id: string;
+  token: string;
 }
 
-async function startServer(): Promise<{ url: string; pid: number; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    // The per-token rate limit is off: this measures the list itself, from one token.
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: dbPath,
-      LOG_LEVEL: 'info',
-      RATE_LIMIT_PER_MINUTE: '0',
-      NODE_ENV: 'production',
-    },
+/** An org of `count` datasets: the six ZNYX samples, a few installed benchmarks, the rest the team's own. */
+async function seedOrg(store: Store, name: string, count: number): Promise<Org> {
+  const { org, admin } = await createOrgWithAdminToken(store, name);
+  const installs = CATALOG.filter((entry) => entry.source === 'industry_standard').slice(0, 4);
+  for (const entry of installs) await installFromCatalog(store, org.id, entry.slug);
+  const own = generateDemoDatasets(count - 6 - installs.length, count);
+  for (let done = 0; done < own.length; done += 5_000) {
+    await store.insertDatasets(org.id, own.slice(done, done + 5_000));
+  }
+  return { id: org.id, token: admin.token };
+}
+
+interface Seeded {
+  url: string;
+  mix: Org;
+  flat: Map<number, Org>;
+  drop(): Promise<void>;
+}
+
+async function seed(engine: string): Promise<Seeded> {
+  const started = performance.now();
+  let db: TestDatabase | undefined;
+  const url = engine === 'postgres' ? (db = await createTestDatabase('postgres')).url : join(work, 'bench.db');
+  const store = await openStore(url);
+  // Other orgs around the measured ones, so no query gets the table to itself.
+  for (let i = 0; i < 20; i++) await seedOrg(store, `Neighbour ${i}`, 1_000);
+  const mix = await seedOrg(store, 'Mix', MIX_ORG_DATASETS);
+  const flat = new Map<number, Org>();
+  for (const size of FLAT_SIZES) flat.set(size, size === MIX_ORG_DATASETS ? mix : await seedOrg(store, `Flat ${size}`, size));
+  await store.close();
+  console.log(`${engine}: seeded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  return { url, mix, flat, drop: async () => db?.drop() };
+}
+
+interface Running {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts a server pinned to CPU 0 and waits for its "listening" line; its logs are drained. */
+async function startPinned(entry: string, env: Record<string, string>): Promise<Running> {
+  const child: ChildProcess = spawn('taskset', ['-c', '0', process.execPath, entry], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     let buffered = '';
     const onData = (chunk: Buffer) => {
       buffered += chunk.toString();
       const line = buffered.split('\n').find((l) => l.includes('"msg":"listening"'));
       if (!line) return;
-      // From here on, logs are drained and dropped, as a log shipper would take them.
-      child.stdout.off('data', onData);
-      child.stdout.resume();
-      resolve({ url: JSON.parse(line).url, pid: child.pid as number, stop: () => child.kill('SIGTERM') });
+      // From here on the logs are drained and dropped, as a log shipper would take them.
+      child.stdout?.off('data', onData);
+      child.stdout?.resume();
+      resolve({
+        url: JSON.parse(line).url,
+        pid: child.pid as number,
+        stop: async () => {
+          child.kill('SIGTERM');
+          await exited;
+        },
+      });
     };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code}`)));
   });
 }
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /VmHWM:\s+(\d+) kB/.exec(status);
+/** CPU seconds the process has used so far (user + system). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
-async function main() {
-  const { big, typical } = await seed();
-  const server = await startServer();
-  const url = (org: { orgId: string }) => `${server.url}/v1/orgs/${org.orgId}/datasets`;
-  const cases: [string, string, { orgId: string; token: string }][] = [
-    [`typical org (${PER_ORG + 6}), first page`, '', typical],
-    ['first page (limit 50)', '', big],
-    ['source=customer', '?source=customer', big],
-    ['categories=pii,toxicity', '?categories=pii,toxicity', big],
-    ['source + categories', '?source=customer&categories=bias,jailbreak,pii', big],
-    ['categories, no match', '?categories=nothing-here,nor-here', big],
-    ['limit=200', '?limit=200', big],
-    ['deep page offset=15000', '?offset=15000', big],
-  ];
-  console.log(
-    `\n${CONNECTIONS} connections, ${SECONDS} s per case; unless said, the org with ${BIG_ORG + 6} datasets\n`,
-  );
-  console.log('case                          req/s    p50 ms  p97.5 ms  p99 ms  non-2xx');
-  for (const [name, query, org] of cases) {
-    const result = await autocannon({
-      url: url(org) + query,
-      connections: CONNECTIONS,
-      duration: SECONDS,
-      headers: { authorization: `Bearer ${org.token}` },
-    });
-    console.log(
-      `${name.padEnd(28)} ${result.requests.average.toFixed(0).padStart(6)}  ${String(result.latency.p50).padStart(7)}  ${String(result.latency.p97_5).padStart(8)}  ${String(result.latency.p99).padStart(6)}  ${result.non2xx}`,
-    );
-  }
-  console.log(`\nserver peak RSS: ${rssMb(server.pid).toFixed(0)} MB`);
-  server.stop();
-  rmSync(dir, { recursive: true, force: true });
+interface Load {
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
 }
 
-main().catch((error) => {
-  console.error(error);
-  rmSync(dir, { recursive: true, force: true });
-  process.exit(1);
-});
+/** wrk on CPU 1, the paths in turn, parsed from its --latency report. */
+function wrk(baseUrl: string, paths: string[], token: string, connections: number, seconds: number): Load {
+  const script = join(work, 'mix.lua');
+  writeFileSync(
+    script,
+    `local paths = {${paths.map((p) => JSON.stringify(p)).join(', ')}}
+local i = 0
+wrk.headers["Authorization"] = "Bearer ${token}"
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+`,
+  );
+  const out = execFileSync(
+    'taskset',
+    ['-c', '1', 'wrk', '-t', '1', '-c', String(connections), '-d', `${seconds}s`, '--latency', '-s', script, baseUrl],
+    { encoding: 'utf8' },
+  );
+  const ms = (label: string) => {
+    const match = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    if (!match) return Number.NaN;
+    const value = Number(match[1]);
+    return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value;
+  };
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? Number.NaN);
+  return {
+    requests,
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN),
+    p50: ms(' 50%'),
+    p99: ms(' 99%'),
+    non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
+  };
+}
+
+interface Row {
+  name: string;
+  load: Load;
+  cpuUsPerRequest: number;
+  rss: number;
+}
+
+async function measure(name: string, server: Running, org: Org, paths: string[]): Promise<Row> {
+  wrk(server.url, paths, org.token, CONNECTIONS, WARMUP_SECONDS);
+  const cpuBefore = cpuSeconds(server.pid);
+  const load = wrk(server.url, paths, org.token, CONNECTIONS, SECONDS);
+  const cpu = cpuSeconds(server.pid) - cpuBefore;
+  const rss = rssMiB(server.pid, 'VmRSS');
+  await server.stop();
+  if (load.non2xx > 0) throw new Error(`${name}: ${load.non2xx} answers were not 2xx`);
+  return { name, load, cpuUsPerRequest: (cpu / load.requests) * 1e6, rss };
+}
+
+function mixPaths(org: Org): string[] {
+  const base = `/v1/orgs/${org.id}/datasets`;
+  return [
+    base,
+    `${base}?source=customer`,
+    `${base}?categories=jailbreak,pii`,
+    `${base}?source=customer&categories=jailbreak,pii`,
+    `${base}?offset=${Math.floor(MIX_ORG_DATASETS * 0.9)}`,
+  ];
+}
+
+function printTable(title: string, rows: Row[], reference: Row) {
+  console.log(`\n${title}`);
+  console.log('| server | req/s | × reference | CPU µs/req | p99 ms | p99 × reference | RSS MiB | RSS × reference |');
+  console.log('|---|--:|--:|--:|--:|--:|--:|--:|');
+  for (const row of [reference, ...rows]) {
+    console.log(
+      `| ${row.name} | ${row.load.rps.toFixed(0)} | ${(row.load.rps / reference.load.rps).toFixed(2)} | ` +
+        `${row.cpuUsPerRequest.toFixed(0)} | ${row.load.p99.toFixed(1)} | ${(row.load.p99 / reference.load.p99).toFixed(2)} | ` +
+        `${row.rss.toFixed(0)} | ${(row.rss / reference.rss).toFixed(2)} |`,
+    );
+  }
+}
+
+/** A cursor for the page at `fraction` of the org's datasets, walked to by the server itself. */
+async function cursorAt(server: Running, org: Org, fraction: number, total: number): Promise<string> {
+  let cursor: string | undefined;
+  for (let seen = 0; seen + 200 <= total * fraction; seen += 200) {
+    const query = cursor ? `?limit=200&cursor=${encodeURIComponent(cursor)}` : '?limit=200';
+    const res = await fetch(`${server.url}/v1/orgs/${org.id}/datasets${query}`, {
+      headers: { Authorization: `Bearer ${org.token}` },
+    });
+    const page = (await res.json()) as { next_cursor?: string | null };
+    if (!page.next_cursor) throw new Error('the walk ended before its depth');
+    cursor = page.next_cursor;
+  }
+  if (!cursor) throw new Error('no cursor');
+  return cursor;
+}
+
+async function flatness(engine: string, seeded: Seeded) {
+  const server = await startPinned(BUNDLE, {
+    DATABASE_URL: seeded.url,
+    RATE_LIMIT_PER_MINUTE: '1000000000',
+    RESPONSE_CACHE_MB: '0',
+  });
+  const p50 = (org: Org, path: string) => {
+    wrk(server.url, [path], org.token, 1, 1);
+    return wrk(server.url, [path], org.token, 1, 3).p50;
+  };
+  const results: Record<string, number[]> = { 'first page': [], 'page at 90 % by cursor': [] };
+  for (const size of FLAT_SIZES) {
+    const org = seeded.flat.get(size) as Org;
+    const base = `/v1/orgs/${org.id}/datasets`;
+    results['first page']?.push(p50(org, base));
+    const cursor = await cursorAt(server, org, 0.9, size);
+    results['page at 90 % by cursor']?.push(p50(org, `${base}?cursor=${encodeURIComponent(cursor)}`));
+  }
+  await server.stop();
+  console.log(`\nFlatness, ${engine}: one connection, p50 ms, answer cache off`);
+  console.log('| request | 1,000 datasets | 100,000 datasets | ratio |');
+  console.log('|---|--:|--:|--:|');
+  for (const [name, [small = 0, large = 0]] of Object.entries(results)) {
+    console.log(`| ${name} | ${small.toFixed(2)} | ${large.toFixed(2)} | ${(large / small).toFixed(2)} |`);
+  }
+}
+
+async function main() {
+  if (!existsSync(BUNDLE)) throw new Error('no production bundle: run `pnpm build` first');
+  try {
+    execFileSync('sh', ['-c', 'command -v wrk && command -v taskset'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('the benchmark needs wrk and taskset (Debian: apt-get install wrk util-linux)');
+  }
+  let reference: Row | undefined;
+  for (const engine of ENGINES) {
+    const seeded = await seed(engine);
+    try {
+      if (engine === 'sqlite') {
+        const server = await startPinned(REFERENCE, { DATABASE_URL: seeded.url });
+        reference = await measure('hand-written node:http + better-sqlite3 (reference)', server, seeded.mix, mixPaths(seeded.mix));
+      }
+      if (!reference) throw new Error('the reference runs on SQLite: include sqlite in BENCH_ENGINES');
+      const rows: Row[] = [];
+      for (const [label, cacheMb] of [
+        ['default (answer cache on)', undefined],
+        ['RESPONSE_CACHE_MB=0', '0'],
+      ] as const) {
+        const server = await startPinned(BUNDLE, {
+          DATABASE_URL: seeded.url,
+          // The budget is spent on every request, as in production, but this one token never runs out.
+          RATE_LIMIT_PER_MINUTE: '1000000000',
+          ...(cacheMb === undefined ? {} : { RESPONSE_CACHE_MB: cacheMb }),
+        });
+        rows.push(await measure(`this service on ${engine}, ${label}`, server, seeded.mix, mixPaths(seeded.mix)));
+      }
+      printTable(`List Datasets mix, ${engine} (${CONNECTIONS} connections, ${SECONDS} s each)`, rows, reference);
+      await flatness(engine, seeded);
+    } finally {
+      await seeded.drop();
+    }
+  }
+}
+
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => rmSync(work, { recursive: true, force: true }));
