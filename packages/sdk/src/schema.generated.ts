@@ -4,6 +4,46 @@
  */
 
 export interface paths {
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness
+         * @description The process is up. Never touches the database.
+         */
+        get: operations["healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness
+         * @description The database answers: the process can serve requests.
+         */
+        get: operations["readyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -279,11 +319,6 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
-        /**
-         * @example {
-         *       "detail": "Token does not have access to this organization"
-         *     }
-         */
         HTTPError: {
             /** @description Human-readable message */
             detail: string;
@@ -295,22 +330,16 @@ export interface components {
             /** @description Machine-readable kind, e.g. less_than_equal, uuid_parsing, enum */
             type: string;
         };
-        /**
-         * @example {
-         *       "detail": [
-         *         {
-         *           "loc": [
-         *             "query",
-         *             "limit"
-         *           ],
-         *           "msg": "Input should be less than or equal to 200",
-         *           "type": "less_than_equal"
-         *         }
-         *       ]
-         *     }
-         */
         HTTPValidationError: {
             detail: components["schemas"]["ValidationError"][];
+        };
+        Health: {
+            /** @constant */
+            status: "ok";
+        };
+        Readiness: {
+            /** @constant */
+            status: "ready";
         };
     };
     responses: never;
@@ -321,6 +350,61 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    healthz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is up */
+            200: {
+                headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    readyz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The database answers */
+            200: {
+                headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description The database does not answer */
+            503: {
+                headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
     "auth.whoami": {
         parameters: {
             query?: never;
@@ -334,7 +418,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -344,10 +428,10 @@ export interface operations {
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
                 headers: {
-                    /** @description Bearer */
-                    "WWW-Authenticate"?: string;
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -357,10 +441,10 @@ export interface operations {
             /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -371,7 +455,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -381,10 +465,10 @@ export interface operations {
             /** @description The database is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -416,7 +500,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -426,10 +510,10 @@ export interface operations {
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
                 headers: {
-                    /** @description Bearer */
-                    "WWW-Authenticate"?: string;
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -440,7 +524,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -451,7 +535,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -461,10 +545,10 @@ export interface operations {
             /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -475,7 +559,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -485,10 +569,10 @@ export interface operations {
             /** @description The database is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -532,7 +616,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -542,10 +626,10 @@ export interface operations {
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
                 headers: {
-                    /** @description Bearer */
-                    "WWW-Authenticate"?: string;
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -556,18 +640,18 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPError"];
                 };
             };
-            /** @description A dataset of the org already has the entry name. */
+            /** @description The org already has a dataset of that name (compared case-insensitively). */
             409: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -578,7 +662,18 @@ export interface operations {
             413: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The request body is not `application/json` (the media type is compared case-insensitively). */
+            415: {
+                headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -589,7 +684,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -599,10 +694,10 @@ export interface operations {
             /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -613,7 +708,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -623,10 +718,10 @@ export interface operations {
             /** @description The database is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -656,7 +751,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -666,10 +761,10 @@ export interface operations {
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
                 headers: {
-                    /** @description Bearer */
-                    "WWW-Authenticate"?: string;
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -680,7 +775,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -691,7 +786,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -701,10 +796,10 @@ export interface operations {
             /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -715,7 +810,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -725,10 +820,10 @@ export interface operations {
             /** @description The database is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -759,7 +854,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -769,10 +864,10 @@ export interface operations {
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
                 headers: {
-                    /** @description Bearer */
-                    "WWW-Authenticate"?: string;
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -783,7 +878,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -794,7 +889,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -804,10 +899,10 @@ export interface operations {
             /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -818,7 +913,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -828,10 +923,10 @@ export interface operations {
             /** @description The database is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -866,7 +961,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -877,7 +972,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -887,10 +982,10 @@ export interface operations {
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
                 headers: {
-                    /** @description Bearer */
-                    "WWW-Authenticate"?: string;
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -901,7 +996,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -912,7 +1007,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -923,7 +1018,29 @@ export interface operations {
             409: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Request body over 16 MiB. */
+            413: {
+                headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The request body is not `application/json` (the media type is compared case-insensitively). */
+            415: {
+                headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -934,7 +1051,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -944,10 +1061,10 @@ export interface operations {
             /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -958,7 +1075,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -968,10 +1085,10 @@ export interface operations {
             /** @description The database is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -998,7 +1115,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1008,10 +1125,10 @@ export interface operations {
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
                 headers: {
-                    /** @description Bearer */
-                    "WWW-Authenticate"?: string;
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1022,18 +1139,18 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPError"];
                 };
             };
-            /** @description No catalog entry with that id or slug. */
+            /** @description Resource does not exist in this org. */
             404: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1044,7 +1161,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1054,10 +1171,10 @@ export interface operations {
             /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1068,7 +1185,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1078,10 +1195,10 @@ export interface operations {
             /** @description The database is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1111,7 +1228,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1121,10 +1238,10 @@ export interface operations {
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
                 headers: {
-                    /** @description Bearer */
-                    "WWW-Authenticate"?: string;
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1135,18 +1252,18 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPError"];
                 };
             };
-            /** @description No catalog entry with that id or slug. */
+            /** @description Resource does not exist in this org. */
             404: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1157,7 +1274,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1167,10 +1284,10 @@ export interface operations {
             /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1181,7 +1298,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1191,10 +1308,10 @@ export interface operations {
             /** @description The database is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
