@@ -128,10 +128,10 @@ function errorExamples(status: string, operation: OperationObject): Record<strin
       return operation.operationId === 'datasets.install'
         ? { catalog: detail('Unknown catalog entry', "Catalog entry 'no-such-benchmark' not found") }
         : { dataset: detail('Unknown dataset', 'Dataset not found') };
-    case '409':
-      return {
-        name: detail('Name taken', 'A dataset named "Support bot jailbreaks" already exists in this org'),
-      };
+    case '409': {
+      const name = operation.operationId === 'datasets.install' ? 'TruthfulQA' : 'Support bot jailbreaks';
+      return { name: detail('Name taken', `A dataset named "${name}" already exists in this org`) };
+    }
     case '413':
       return { size: detail('Body over 16 MiB', 'Request body too large') };
     case '415':
