@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { TEST_ENGINES } from '@znyx/db/testing';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { COMMITTED_OPENAPI, committedContract } from './openapi-contract';
 import {
   BAD_PERCENT_ENCODINGS,

@@ -239,7 +239,16 @@ export const MALFORMED_UUIDS = [
 ];
 export const BAD_PERCENT_ENCODINGS = ['%zz', '%E0%A4%A', '%', '%C3%28'];
 export const NON_BOOLEANS: unknown[] = ['false', 'true', '0', '1', 0, 1, '', null, [], {}, 'False'];
-export const NON_STRINGS: unknown[] = [123, true, false, null, [], {}, ['a'], 9999999999999999999999];
+export const NON_STRINGS: unknown[] = [
+  123,
+  true,
+  false,
+  null,
+  [],
+  {},
+  ['a'],
+  jsonNumber('9999999999999999999999'),
+];
 export const MALFORMED_JSON = [
   '{',
   '{"name":}',
@@ -252,16 +261,21 @@ export const MALFORMED_JSON = [
 ];
 
 /**
- * A stand-in for an object nested `levels` deep (`{"a":{"a":…1…}}`), put into the JSON text by
- * `toJsonText`: JSON.stringify would overflow the stack on thousands of levels.
+ * Stand-ins for JSON that JSON.stringify cannot write, put into the text by `toJsonText`: an
+ * object nested `levels` deep (`{"a":{"a":…1…}}`; JSON.stringify would overflow the stack), and
+ * a number literal as written (9999999999999999999999 would become 1e+22).
  */
 export function nested(levels: number): string {
   return `\u0001nested:${levels}\u0001`;
 }
+export function jsonNumber(digits: string): string {
+  return `\u0001number:${digits}\u0001`;
+}
 
 export function toJsonText(value: unknown): string {
-  return JSON.stringify(value).replace(/"\\u0001nested:(\d+)\\u0001"/g, (_, levels: string) => {
-    const n = Number(levels);
-    return `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
-  });
+  return JSON.stringify(value).replace(
+    /"\\u0001(nested|number):([-\d]+)\\u0001"/g,
+    (_, kind: string, n: string) =>
+      kind === 'number' ? n : `${'{"a":'.repeat(Number(n))}1${'}'.repeat(Number(n))}`,
+  );
 }
