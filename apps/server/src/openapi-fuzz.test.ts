@@ -511,16 +511,24 @@ function bodyMutations(schema: JsonSchema, world: World): fc.Arbitrary<Mutation>
       d.rawBody = undefined;
       mark(d, { kind: 'body=not-an-object', status: 422, loc: ['body'] });
     }),
-    fc
-      .constantFrom(
-        ...MALFORMED_JSON.map((t) => Buffer.from(t)),
-        Buffer.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
-        Buffer.from('{"name":"\\ud800\\u00"}'),
-      )
-      .map((raw) => (d: Draft) => {
-        d.rawBody = raw;
-        mark(d, { kind: 'body=malformed-json', status: 422, loc: ['body'], type: 'json_invalid' });
-      }),
+    fc.constantFrom(...MALFORMED_JSON).map((raw) => (d: Draft) => {
+      d.rawBody = Buffer.from(raw);
+      mark(d, { kind: 'body=malformed-json', status: 422, loc: ['body'], type: 'json_invalid' });
+    }),
+    // JSON text is UTF-8 (RFC 8259 §8.1): other bytes are not JSON, never U+FFFD in the data.
+    fc.constantFrom([0xff, 0xfe], [0xc3, 0x28], [0xed, 0xb0, 0x80]).map((bytes) => (d: Draft) => {
+      d.rawBody = Buffer.concat([
+        Buffer.from('{"name":"'),
+        Buffer.from(bytes),
+        Buffer.from('","catalog_id":"x"}'),
+      ]);
+      mark(d, { kind: 'body=invalid-utf-8', status: 422, loc: ['body'], type: 'json_invalid' });
+    }),
+    // No body at all is a missing body (FastAPI: 422 at ["body", …]).
+    fc.constant((d: Draft) => {
+      d.rawBody = Buffer.alloc(0);
+      mark(d, { kind: 'body=empty', status: 422, loc: ['body'] });
+    }),
     // The media type is compared case-insensitively and may carry parameters.
     fc
       .constantFrom(

@@ -254,10 +254,10 @@ export const MALFORMED_JSON = [
   '{"name":}',
   "{'name':'x'}",
   '{"name":"a",}',
-  '',
   'nul',
   '{"a":1}}',
   '\u0000',
+  '{"name":"\\ud800\\u00"}',
 ];
 
 /**
