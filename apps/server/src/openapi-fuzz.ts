@@ -218,6 +218,8 @@ export interface Mark {
   loc?: (string | number)[];
   /** For a 422: that issue's `type`, where the contract names it. */
   type?: string;
+  /** Set by a change that replaces the body's bytes: the body's other problems are gone. */
+  raw?: true;
 }
 
 export const LONE_SURROGATES = ['\udc00', '\ud800', 'a\ud83d'];
