@@ -45,7 +45,7 @@ const FIXED_SEED = 20_261_202;
 const RANDOM_SEED = process.env.FUZZ_SEED
   ? Number(process.env.FUZZ_SEED)
   : Math.floor(Math.random() * 2 ** 31);
-const RUNS = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : 1000;
+const RUNS = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : 750;
 const OVERSIZED_BODY = 17 * 1024 * 1024;
 
 type Tokens = Awaited<ReturnType<typeof createOrgWithTokens>>;
