@@ -288,3 +288,111 @@ describe('the error examples are the messages the server sends', () => {
     expect(unseen, 'documented examples no request provoked').toEqual([]);
   });
 });
+
+/**
+ * The rules of the contract (shared/spec) that the document must state, so that a generated
+ * client, a validating proxy or a fuzzer knows them. Each names the spec's rule.
+ */
+describe("the document states the contract's rules", () => {
+  type Schema = {
+    type?: string | string[];
+    anyOf?: Schema[];
+    items?: Schema;
+    properties?: Record<string, Schema>;
+    additionalProperties?: boolean | Schema;
+    pattern?: string;
+    maximum?: number;
+    maxItems?: number;
+    example?: unknown;
+    examples?: unknown;
+    $ref?: string;
+  };
+  type Parameter = { in: string; name: string; schema: Schema; example?: unknown; examples?: unknown };
+  const doc = () =>
+    committedDoc() as unknown as {
+      components: { schemas: Record<string, Schema> };
+      paths: Record<
+        string,
+        Record<
+          string,
+          { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: Schema }> } }
+        >
+      >;
+    };
+  const deref = (schema: Schema): Schema =>
+    schema.$ref ? deref(doc().components.schemas[schema.$ref.split('/').pop() ?? ''] ?? {}) : schema;
+  const queryParameters = () =>
+    Object.entries(doc().paths).flatMap(([path, item]) =>
+      Object.entries(item).flatMap(([method, op]) =>
+        (op.parameters ?? [])
+          .filter((p) => p.in === 'query')
+          .map((p) => ({ at: `${method} ${path} ${p.name}`, ...p })),
+      ),
+    );
+
+  it('`offset`: an integer 0 – 2⁵³−1', () => {
+    const offsets = queryParameters().filter((p) => p.name === 'offset');
+    expect(offsets.length).toBeGreaterThan(0);
+    for (const p of offsets) expect(p.schema.maximum, p.at).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('`categories`: at most 20', () => {
+    const lists = queryParameters().filter((p) => p.name === 'categories');
+    expect(lists.length).toBeGreaterThan(0);
+    for (const p of lists) {
+      const array = (p.schema.anyOf ?? [p.schema]).find((s) => s.type === 'array');
+      expect(array?.maxItems, p.at).toBe(20);
+    }
+  });
+
+  it('a category is lower-cased on input: its pattern admits upper case', () => {
+    const categories = queryParameters().filter((p) => p.name === 'category');
+    expect(categories.length).toBeGreaterThan(0);
+    for (const p of categories) {
+      expect(new RegExp(p.schema.pattern ?? '^$').test('Jailbreak'), p.at).toBe(true);
+      expect(new RegExp(p.schema.pattern ?? '^$').test('not a slug'), p.at).toBe(false);
+    }
+  });
+
+  it('the service always sets both timestamps: created_at and updated_at are not nullable', () => {
+    const dataset = doc().components.schemas.Dataset ?? {};
+    for (const name of ['created_at', 'updated_at']) {
+      const field = dataset.properties?.[name] ?? {};
+      const types = [field, ...(field.anyOf ?? [])].flatMap((s) =>
+        Array.isArray(s.type) ? s.type : [s.type],
+      );
+      expect(types, name).not.toContain('null');
+    }
+  });
+
+  it('query parameters carry no schema example (a client or proxy would send it as a value)', () => {
+    const found = queryParameters()
+      .filter((p) => p.schema.example !== undefined || p.schema.examples !== undefined)
+      .map((p) => p.at);
+    expect(found).toEqual([]);
+  });
+
+  it("a body's unknown fields are refused: every object of a request body is closed, but metadata", () => {
+    const open: string[] = [];
+    const visit = (schema: Schema, at: string, seen: Set<Schema>) => {
+      const s = deref(schema);
+      if (seen.has(s)) return;
+      seen.add(s);
+      for (const alt of s.anyOf ?? []) visit(alt, at, seen);
+      if (s.items) visit(s.items, `${at}[]`, seen);
+      if (s.properties) {
+        if (s.additionalProperties !== false) open.push(at);
+        for (const [key, value] of Object.entries(s.properties)) {
+          if (key !== 'metadata') visit(value, `${at}.${key}`, seen);
+        }
+      }
+    };
+    for (const [path, item] of Object.entries(doc().paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const body = op.requestBody?.content['application/json']?.schema;
+        if (body) visit(body, `${method} ${path} body`, new Set());
+      }
+    }
+    expect(open).toEqual([]);
+  });
+});

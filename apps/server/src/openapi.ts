@@ -26,6 +26,7 @@ const ERROR_SCHEMAS: Record<string, SchemaObject> = {
     type: 'object',
     required: ['detail'],
     properties: { detail: { type: 'string', description: 'Human-readable message' } },
+    additionalProperties: false,
   },
   ValidationError: {
     type: 'object',
@@ -42,11 +43,13 @@ const ERROR_SCHEMAS: Record<string, SchemaObject> = {
         description: 'Machine-readable kind, e.g. less_than_equal, uuid_parsing, enum',
       },
     },
+    additionalProperties: false,
   },
   HTTPValidationError: {
     type: 'object',
     required: ['detail'],
     properties: { detail: { type: 'array', items: { $ref: '#/components/schemas/ValidationError' } } },
+    additionalProperties: false,
   },
 };
 
