@@ -188,7 +188,7 @@ const forget = (draft: Draft, where: (loc: (string | number)[]) => boolean) => {
 const sameLoc = (a: (string | number)[], b: (string | number)[]) => a.length === b.length && startsWith(a, b);
 
 /** The hostile changes that apply to an operation, each with what it must be answered with. */
-function mutations(op: FuzzOperation, world: World): fc.Arbitrary<Mutation>[] {
+function mutations(op: FuzzOperation): fc.Arbitrary<Mutation>[] {
   const found: fc.Arbitrary<Mutation>[] = [];
   for (const param of op.params.filter((p) => p.in === 'path')) {
     found.push(
@@ -209,7 +209,7 @@ function mutations(op: FuzzOperation, world: World): fc.Arbitrary<Mutation>[] {
   for (const param of op.params.filter((p) => p.in === 'query')) {
     found.push(...queryMutations(param.name, param.schema));
   }
-  if (op.body) found.push(...bodyMutations(op.body, world));
+  if (op.body) found.push(...bodyMutations(op.body));
   return found;
 }
 
@@ -376,7 +376,7 @@ function setIn(d: Draft, path: (string | number)[], value: unknown, sampleSeed: 
   target[path[path.length - 1] as string | number] = value;
 }
 
-function bodyMutations(schema: JsonSchema, world: World): fc.Arbitrary<Mutation>[] {
+function bodyMutations(schema: JsonSchema): fc.Arbitrary<Mutation>[] {
   const found: fc.Arbitrary<Mutation>[] = [];
   const fields = fieldsOf(schema);
   const loc = (path: (string | number)[]) => ['body', ...path];
@@ -556,7 +556,6 @@ function bodyMutations(schema: JsonSchema, world: World): fc.Arbitrary<Mutation>
         mark(d, { kind: `content-type=${type === null ? 'missing' : 'wrong'}`, status: 415 });
       }),
   );
-  void world;
   return found;
 }
 
@@ -583,7 +582,7 @@ function drafts(op: FuzzOperation, world: World): fc.Arbitrary<Draft> {
       ),
   );
   const body = op.body ? validValue(op.body, 'body', rules) : fc.constant(undefined);
-  const all = mutations(op, world);
+  const all = mutations(op);
   const chosen =
     all.length === 0
       ? fc.constant([] as Mutation[])
@@ -869,7 +868,7 @@ describe.each(TEST_ENGINES)('fuzzing every operation of openapi.json over %s', (
       // Operations with more to get wrong get more requests.
       const arbitrary = fc.oneof(
         ...OPERATIONS.map((op) => ({
-          weight: 2 + mutations(op, world).length,
+          weight: 2 + mutations(op).length,
           arbitrary: drafts(op, world),
         })),
       );
