@@ -63,14 +63,16 @@ interface Seeded {
 
 async function seed(engine: string): Promise<Seeded> {
   const started = performance.now();
-  let db: TestDatabase | undefined;
-  const url = engine === 'postgres' ? (db = await createTestDatabase('postgres')).url : join(work, 'bench.db');
+  const db: TestDatabase | undefined =
+    engine === 'postgres' ? await createTestDatabase('postgres') : undefined;
+  const url = db?.url ?? join(work, 'bench.db');
   const store = await openStore(url);
   // Other orgs around the measured ones, so no query gets the table to itself.
   for (let i = 0; i < 20; i++) await seedOrg(store, `Neighbour ${i}`, 1_000);
   const mix = await seedOrg(store, 'Mix', MIX_ORG_DATASETS);
   const flat = new Map<number, Org>();
-  for (const size of FLAT_SIZES) flat.set(size, size === MIX_ORG_DATASETS ? mix : await seedOrg(store, `Flat ${size}`, size));
+  for (const size of FLAT_SIZES)
+    flat.set(size, size === MIX_ORG_DATASETS ? mix : await seedOrg(store, `Flat ${size}`, size));
   await store.close();
   console.log(`${engine}: seeded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   return { url, mix, flat, drop: async () => db?.drop() };
@@ -147,7 +149,21 @@ end
   );
   const out = execFileSync(
     'taskset',
-    ['-c', '1', 'wrk', '-t', '1', '-c', String(connections), '-d', `${seconds}s`, '--latency', '-s', script, baseUrl],
+    [
+      '-c',
+      '1',
+      'wrk',
+      '-t',
+      '1',
+      '-c',
+      String(connections),
+      '-d',
+      `${seconds}s`,
+      '--latency',
+      '-s',
+      script,
+      baseUrl,
+    ],
     { encoding: 'utf8' },
   );
   const ms = (label: string) => {
@@ -197,7 +213,9 @@ function mixPaths(org: Org): string[] {
 
 function printTable(title: string, rows: Row[], reference: Row) {
   console.log(`\n${title}`);
-  console.log('| server | req/s | × reference | CPU µs/req | p99 ms | p99 × reference | RSS MiB | RSS × reference |');
+  console.log(
+    '| server | req/s | × reference | CPU µs/req | p99 ms | p99 × reference | RSS MiB | RSS × reference |',
+  );
   console.log('|---|--:|--:|--:|--:|--:|--:|--:|');
   for (const row of [reference, ...rows]) {
     console.log(
@@ -264,7 +282,12 @@ async function main() {
     try {
       if (engine === 'sqlite') {
         const server = await startPinned(REFERENCE, { DATABASE_URL: seeded.url });
-        reference = await measure('hand-written node:http + better-sqlite3 (reference)', server, seeded.mix, mixPaths(seeded.mix));
+        reference = await measure(
+          'hand-written node:http + better-sqlite3 (reference)',
+          server,
+          seeded.mix,
+          mixPaths(seeded.mix),
+        );
       }
       if (!reference) throw new Error('the reference runs on SQLite: include sqlite in BENCH_ENGINES');
       const rows: Row[] = [];
@@ -278,9 +301,15 @@ async function main() {
           RATE_LIMIT_PER_MINUTE: '1000000000',
           ...(cacheMb === undefined ? {} : { RESPONSE_CACHE_MB: cacheMb }),
         });
-        rows.push(await measure(`this service on ${engine}, ${label}`, server, seeded.mix, mixPaths(seeded.mix)));
+        rows.push(
+          await measure(`this service on ${engine}, ${label}`, server, seeded.mix, mixPaths(seeded.mix)),
+        );
       }
-      printTable(`List Datasets mix, ${engine} (${CONNECTIONS} connections, ${SECONDS} s each)`, rows, reference);
+      printTable(
+        `List Datasets mix, ${engine} (${CONNECTIONS} connections, ${SECONDS} s each)`,
+        rows,
+        reference,
+      );
       await flatness(engine, seeded);
     } finally {
       await seeded.drop();

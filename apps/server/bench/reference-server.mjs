@@ -55,9 +55,11 @@ const issue = (loc, msg, type) => ({ detail: [{ loc, msg, type }] });
 function integer(params, name, min, max, fallback) {
   const values = params.getAll(name);
   if (values.length === 0) return fallback;
-  if (values.length > 1 || !/^\d+$/.test(values[0])) return issue(['query', name], 'Input should be a valid integer', 'int_parsing');
+  if (values.length > 1 || !/^\d+$/.test(values[0]))
+    return issue(['query', name], 'Input should be a valid integer', 'int_parsing');
   const value = Number(values[0]);
-  if (value < min || value > max) return issue(['query', name], `Input should be between ${min} and ${max}`, 'range');
+  if (value < min || value > max)
+    return issue(['query', name], `Input should be between ${min} and ${max}`, 'range');
   return value;
 }
 
@@ -74,18 +76,24 @@ function handle(req, res) {
   }
 
   const orgId = match[1].toLowerCase();
-  if (!UUID.test(orgId)) return send(res, 422, issue(['path', 'org_id'], 'Input should be a valid UUID', 'uuid_parsing'));
+  if (!UUID.test(orgId))
+    return send(res, 422, issue(['path', 'org_id'], 'Input should be a valid UUID', 'uuid_parsing'));
   const params = url.searchParams;
   const limit = integer(params, 'limit', 1, 200, 50);
   if (typeof limit !== 'number') return send(res, 422, limit);
   const offset = integer(params, 'offset', 0, Number.MAX_SAFE_INTEGER, 0);
   if (typeof offset !== 'number') return send(res, 422, offset);
   const source = params.get('source');
-  if (source !== null && !SOURCES.has(source)) return send(res, 422, issue(['query', 'source'], 'Invalid source', 'enum'));
-  const categories = [...params.getAll('category'), ...params.getAll('categories').flatMap((v) => v.split(','))]
+  if (source !== null && !SOURCES.has(source))
+    return send(res, 422, issue(['query', 'source'], 'Invalid source', 'enum'));
+  const categories = [
+    ...params.getAll('category'),
+    ...params.getAll('categories').flatMap((v) => v.split(',')),
+  ]
     .map((c) => c.trim().toLowerCase())
     .filter(Boolean);
-  if (categories.some((c) => !SLUG.test(c))) return send(res, 422, issue(['query', 'categories'], 'Invalid category', 'string_pattern_mismatch'));
+  if (categories.some((c) => !SLUG.test(c)))
+    return send(res, 422, issue(['query', 'categories'], 'Invalid category', 'string_pattern_mismatch'));
 
   if (token.org_id !== orgId || !JSON.parse(token.scopes).includes('read')) {
     return send(res, 403, { detail: 'Token does not have access to this organization' });

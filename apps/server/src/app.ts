@@ -17,7 +17,8 @@ import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import { type CallFailures, errorHeaders, MAX_BATCH_CALLS, MAX_BODY_BYTES, recordCallError } from './errors';
 import { type Logger, safeError } from './logger';
-import { buildOpenApiDocument } from './openapi';
+import { buildOpenApiDocument, docsDocument } from './openapi';
+import { parseQueryString } from './query-string';
 import { assignRequestId } from './request-id';
 import { restApi } from './rest';
 
@@ -63,6 +64,7 @@ export function createApp({
     });
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
+  app.set('query parser', parseQueryString);
   const openApiDocument = buildOpenApiDocument();
 
   // One line per request: its method, path, status and time, and what failed in it.
@@ -109,7 +111,7 @@ export function createApp({
   app.use(
     '/docs',
     swaggerUi.serve,
-    swaggerUi.setup(openApiDocument, { customSiteTitle: 'ZNYX Datasets API' }),
+    swaggerUi.setup(docsDocument(openApiDocument), { customSiteTitle: 'ZNYX Datasets API' }),
   );
 
   if (existsSync(join(consoleDir, 'index.html'))) app.use('/console', consoleApp(consoleDir));
@@ -181,27 +183,18 @@ const methodAsSent = (req: object): string | undefined =>
   (req as { [ORIGINAL_METHOD]?: string })[ORIGINAL_METHOD];
 
 /**
- * Only origin-form targets (`/path?query`) with valid percent-encoding reach the routes; `*`,
- * `//…` or `%zz` are a 400 here rather than an exception in an adapter that parses the URL.
+ * Only origin-form targets (`/path?query`) reach the routes: `*`, `//…` or an absolute URL is a
+ * 400 here rather than an exception in an adapter that parses the URL. (Bad percent-encoding in
+ * a path parameter reaches the procedure, which answers the 422 of its `loc`.)
  */
 const rejectMalformedTargets: RequestHandler = (req, res, next) => {
   const target = req.url;
-  const path = target.split('?', 1)[0] ?? '';
-  if (target.startsWith('/') && !target.startsWith('//') && isDecodable(path)) {
+  if (target.startsWith('/') && !target.startsWith('//')) {
     next();
     return;
   }
   res.status(400).json({ detail: 'Bad Request: malformed request target' });
 };
-
-function isDecodable(path: string): boolean {
-  try {
-    decodeURIComponent(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The status of an error Express or its middleware raised for a bad request, if it is one. */
 function clientErrorStatus(err: unknown): number | undefined {

@@ -1,19 +1,32 @@
-import { type ApiMeta, appRouter } from '@znyx/api';
+import { ApiError, type ApiMeta, appRouter, INTERNAL_ERROR_MESSAGE } from '@znyx/api';
 import { forEachOpenApiProcedure, generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
 
 type SchemaObject = NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>[string];
-type Responses = Record<string, { description?: string; content?: unknown; headers?: unknown }>;
+type Example = { summary: string; value: unknown };
+interface ResponseObject {
+  description?: string;
+  content?: Record<string, { schema?: unknown; examples?: Record<string, Example> }>;
+  headers?: Record<string, unknown>;
+}
+type Responses = Record<string, ResponseObject>;
+interface OperationObject {
+  operationId?: string;
+  security?: unknown[];
+  requestBody?: { content?: Record<string, { schema?: { required?: string[] } }> };
+  parameters?: { in: string; name: string }[];
+  responses?: Responses;
+}
 
 const HTTP_ERROR = { $ref: '#/components/schemas/HTTPError' };
 const HTTP_VALIDATION_ERROR = { $ref: '#/components/schemas/HTTPValidationError' };
 
-/** FastAPI's error bodies, which ZNYX clients already parse. */
+/** FastAPI's error bodies, which ZNYX clients already parse. Examples live on each response. */
 const ERROR_SCHEMAS: Record<string, SchemaObject> = {
   HTTPError: {
     type: 'object',
     required: ['detail'],
     properties: { detail: { type: 'string', description: 'Human-readable message' } },
-    example: { detail: 'Token does not have access to this organization' },
+    additionalProperties: false,
   },
   ValidationError: {
     type: 'object',
@@ -30,26 +43,47 @@ const ERROR_SCHEMAS: Record<string, SchemaObject> = {
         description: 'Machine-readable kind, e.g. less_than_equal, uuid_parsing, enum',
       },
     },
+    additionalProperties: false,
   },
   HTTPValidationError: {
     type: 'object',
     required: ['detail'],
     properties: { detail: { type: 'array', items: { $ref: '#/components/schemas/ValidationError' } } },
-    example: {
-      detail: [
-        {
-          loc: ['query', 'limit'],
-          msg: 'Input should be less than or equal to 200',
-          type: 'less_than_equal',
-        },
-      ],
-    },
+    additionalProperties: false,
   },
 };
 
+/** The bodies of the load balancer's checks (served by app.ts, outside the router). */
+const HEALTH_SCHEMAS: Record<string, SchemaObject> = {
+  Health: {
+    type: 'object',
+    required: ['status'],
+    properties: { status: { type: 'string', const: 'ok' } },
+    additionalProperties: false,
+  },
+  Readiness: {
+    type: 'object',
+    required: ['status'],
+    properties: { status: { type: 'string', const: 'ready' } },
+    additionalProperties: false,
+  },
+};
+
+/** Every response carries it (apps/server/src/request-id.ts). */
 const REQUEST_ID_HEADER = {
-  schema: { type: 'string' },
+  required: true,
+  schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
   description: "The request's id: the caller's X-Request-Id when well-formed, else a new UUID",
+};
+const WWW_AUTHENTICATE_HEADER = {
+  required: true,
+  schema: { type: 'string', const: 'Bearer' },
+  description: 'The authentication scheme to use: `Bearer`',
+};
+const RETRY_AFTER_HEADER = {
+  required: true,
+  schema: { type: 'integer', minimum: 1 },
+  description: 'Seconds to wait before retrying',
 };
 
 const DEFAULT_ERROR_DESCRIPTIONS: Record<string, string> = {
@@ -57,12 +91,94 @@ const DEFAULT_ERROR_DESCRIPTIONS: Record<string, string> = {
   403: 'Token does not have org access (wrong org_id, or insufficient scope).',
   404: 'Resource does not exist in this org.',
   409: 'Conflict with an existing resource.',
-  413: 'Request body too large.',
+  413: 'Request body over 16 MiB.',
+  415: 'The request body is not `application/json` (the media type is compared case-insensitively).',
   422: 'Validation Error',
   429: 'Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds.',
   500: 'Internal Server Error',
   503: 'The database is unavailable; retry after Retry-After seconds.',
 };
+
+const detail = (summary: string, message: string): Example => ({ summary, value: { detail: message } });
+const issue = (summary: string, loc: (string | number)[], msg: string, type: string): Example => ({
+  summary,
+  value: { detail: [{ loc, msg, type }] },
+});
+
+/**
+ * The messages the server really sends for each status (packages/api: trpc.ts, errors.ts,
+ * services/tokens.ts, services/rate-limit.ts, services/catalog.ts, routers/datasets.ts; the
+ * transports' own rejections are worded in errors.ts `clientDetail`). openapi.test.ts provokes
+ * each one and compares.
+ */
+function errorExamples(status: string, operation: OperationObject): Record<string, Example> {
+  switch (status) {
+    case '401':
+      return {
+        missing: detail('No credential', 'Not authenticated'),
+        invalid: detail('Malformed or unknown token', 'Invalid authentication credentials'),
+        expired: detail('Expired token', 'Token has expired'),
+        revoked: detail('Revoked token', 'Token has been revoked'),
+      };
+    case '403':
+      return {
+        org: detail('Another org', 'Token does not have access to this organization'),
+        ...(operation.requestBody
+          ? { scope: detail('A runtime token', "Token lacks the 'write' scope required for this operation") }
+          : {}),
+      };
+    case '404':
+      return operation.operationId === 'datasets.install'
+        ? { catalog: detail('Unknown catalog entry', "Catalog entry 'no-such-benchmark' not found") }
+        : { dataset: detail('Unknown dataset', 'Dataset not found') };
+    case '409': {
+      const name = operation.operationId === 'datasets.install' ? 'TruthfulQA' : 'Support bot jailbreaks';
+      return { name: detail('Name taken', `A dataset named "${name}" already exists in this org`) };
+    }
+    case '413':
+      return { size: detail('Body over 16 MiB', 'Request body too large') };
+    case '415':
+      return { media: detail('Not JSON', 'Content-Type must be application/json') };
+    case '422':
+      return validationExamples(operation);
+    case '429':
+      return {
+        rate: detail('Over budget', 'Rate limit of 1200 requests per minute exceeded; retry in 12 s'),
+      };
+    case '500':
+      return { internal: detail('Unexpected failure', INTERNAL_ERROR_MESSAGE) };
+    case '503':
+      return { database: detail('Database unavailable', ApiError.unavailable().detail as string) };
+    default:
+      return {};
+  }
+}
+
+function validationExamples(operation: OperationObject): Record<string, Example> {
+  const examples: Record<string, Example> = {};
+  const path = operation.parameters?.find((p) => p.in === 'path');
+  if (path) {
+    examples.path = issue(
+      'A malformed id',
+      ['path', path.name],
+      'Input should be a valid UUID',
+      'uuid_parsing',
+    );
+  }
+  if (operation.parameters?.some((p) => p.in === 'query' && p.name === 'limit')) {
+    examples.query = issue(
+      'A page size out of range',
+      ['query', 'limit'],
+      'Input should be greater than or equal to 1',
+      'greater_than_equal',
+    );
+  }
+  const required = operation.requestBody?.content?.['application/json']?.schema?.required?.[0];
+  if (required) {
+    examples.body = issue('A missing field', ['body', required], 'Field required', 'missing');
+  }
+  return examples;
+}
 
 /**
  * The OpenAPI 3 document of the REST API, generated from the router, with every error
@@ -77,7 +193,8 @@ export function buildOpenApiDocument(): OpenAPIObject {
       'or, when that header is absent, `X-API-Key: <token>`. Error bodies follow FastAPI: ' +
       '`{"detail": "message"}`, or for 422 `{"detail": [{"loc", "msg", "type"}]}`. Every response ' +
       'carries `X-Request-Id` (a well-formed one sent by the caller is echoed).',
-    baseUrl: '/',
+    baseUrl: 'https://api.znyx.ai',
+    contact: { name: 'ZNYX', url: 'https://api.znyx.ai/docs' },
     securitySchemes: {
       HTTPBearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <token>' },
       APIKeyHeader: {
@@ -88,89 +205,155 @@ export function buildOpenApiDocument(): OpenAPIObject {
       },
     },
   });
+  document.servers = [
+    { url: 'https://api.znyx.ai', description: 'ZNYX (the default of the public SDK)' },
+    { url: 'http://127.0.0.1:3000', description: 'A local `pnpm start`' },
+  ];
+  document.tags = [
+    { name: 'Auth', description: 'The calling token' },
+    { name: 'Datasets', description: "An org's evaluation datasets, their samples and the catalog" },
+    { name: 'Health', description: "The load balancer's checks; no credential needed" },
+  ];
 
-  for (const pathItem of Object.values(document.paths ?? {})) {
-    for (const operation of Object.values(
-      pathItem as Record<string, { responses?: Responses; security?: [] }>,
-    )) {
-      if (!operation?.responses) continue;
-      operation.responses = fastApiResponses(operation.responses, Boolean(operation.security?.length));
-    }
+  for (const { path, method, meta } of openApiProcedures()) {
+    const operation = operationAt(document, path, method);
+    if (!operation?.responses) continue;
+    operation.responses = responsesOf(operation, meta);
   }
+  document.paths = { ...healthPaths(), ...document.paths };
   for (const pathItem of Object.values(document.paths ?? {})) {
-    for (const operation of Object.values(pathItem as Record<string, { responses?: Responses }>)) {
+    for (const operation of Object.values(pathItem as Record<string, OperationObject>)) {
       for (const response of Object.values(operation?.responses ?? {})) {
-        response.headers = { ...(response.headers as object), 'X-Request-Id': REQUEST_ID_HEADER };
+        response.headers = { ...response.headers, 'X-Request-Id': REQUEST_ID_HEADER };
       }
     }
-  }
-  document.servers = [
-    { url: '/', description: 'This server' },
-    { url: 'https://api.znyx.ai', description: 'ZNYX' },
-  ];
-  for (const { path, method, statuses } of declaredSuccessStatuses()) {
-    const operation = (document.paths?.[path] as Record<string, { responses?: Responses }> | undefined)?.[
-      method
-    ];
-    const generated = operation?.responses?.['200'];
-    if (!operation?.responses || !generated) continue;
-    const { '200': _replaced, ...rest } = operation.responses;
-    const successes = Object.fromEntries(
-      Object.entries(statuses).map(([status, description]) => [status, { ...generated, description }]),
-    );
-    operation.responses = { ...successes, ...rest };
   }
   const schemas = Object.fromEntries(
     Object.entries(document.components?.schemas ?? {}).filter(([name]) => !name.startsWith('error.')),
   );
-  document.components = { ...document.components, schemas: { ...schemas, ...ERROR_SCHEMAS } };
+  document.components = {
+    ...document.components,
+    schemas: { ...schemas, ...ERROR_SCHEMAS, ...HEALTH_SCHEMAS },
+  };
   return document;
 }
 
-/** Every error an operation can answer with, in FastAPI's shape; token-protected ones can also be rate limited. */
-function fastApiResponses(responses: Responses, isProtected: boolean): Responses {
-  const result: Responses = {};
-  for (const [status, response] of Object.entries(responses)) {
-    const code = Number(status);
-    // Input errors are 422 here, never 400.
-    if (code === 400) continue;
-    if (code < 400) {
-      result[status] = response;
-      continue;
-    }
-    result[status] = errorResponse(status, response.description);
-  }
-  if (isProtected) result['429'] = errorResponse('429');
-  result['500'] = errorResponse('500');
-  result['503'] = errorResponse('503');
-  return result;
-}
-
-function errorResponse(status: string, description?: string) {
-  const schema = status === '422' ? HTTP_VALIDATION_ERROR : HTTP_ERROR;
+/**
+ * A copy for `/docs` (swagger-ui): its first server is the origin serving the page, so "Try it
+ * out" calls this server; the document's own servers follow.
+ */
+export function docsDocument(document: OpenAPIObject): OpenAPIObject {
   return {
-    description: description ?? DEFAULT_ERROR_DESCRIPTIONS[status] ?? 'Error',
-    content: { 'application/json': { schema } },
-    ...(status === '401'
-      ? { headers: { 'WWW-Authenticate': { schema: { type: 'string' }, description: 'Bearer' } } }
-      : {}),
-    ...(status === '429' || status === '503'
-      ? { headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } } }
-      : {}),
+    ...document,
+    servers: [{ url: '/', description: 'This server' }, ...(document.servers ?? [])],
   };
 }
 
-/** Procedures whose REST success is not a plain 200, from their `successStatuses` meta. */
-function declaredSuccessStatuses() {
-  const found: { path: string; method: string; statuses: Record<number, string> }[] = [];
-  forEachOpenApiProcedure<ApiMeta>(appRouter._def.procedures, ({ meta }) => {
-    if (meta.successStatuses) {
-      found.push({
-        path: meta.openapi.path,
-        method: meta.openapi.method.toLowerCase(),
-        statuses: meta.successStatuses,
-      });
+function operationAt(document: OpenAPIObject, path: string, method: string): OperationObject | undefined {
+  return (document.paths?.[path] as Record<string, OperationObject> | undefined)?.[method];
+}
+
+/**
+ * An operation's responses, built from its procedure's own meta. trpc-to-openapi caches its
+ * generated error responses by tRPC code for the whole process, so the first procedure's
+ * description of, say, 404 would be every procedure's: only the success responses (which carry
+ * the output schema) are taken from what it generated.
+ */
+function responsesOf(operation: OperationObject, meta: ApiMeta): Responses {
+  const generated = operation.responses?.['200'];
+  const successes: Responses = {};
+  if (generated) {
+    const statuses = meta.successStatuses ?? { 200: generated.description ?? 'Successful Response' };
+    for (const [status, description] of Object.entries(statuses)) {
+      successes[status] = { ...generated, description, headers: { ...generated.headers } };
     }
+  }
+  const declared = meta.openapi?.errorResponses;
+  const descriptions: Record<string, string | undefined> = Array.isArray(declared)
+    ? Object.fromEntries(declared.map((status) => [String(status), undefined]))
+    : Object.fromEntries(Object.entries(declared ?? {}).map(([status, text]) => [status, text]));
+  // Input errors are 422 here, never 400.
+  delete descriptions['400'];
+  if (operation.requestBody) {
+    descriptions['413'] ??= DEFAULT_ERROR_DESCRIPTIONS['413'];
+    descriptions['415'] ??= DEFAULT_ERROR_DESCRIPTIONS['415'];
+  }
+  if (operation.security?.length) descriptions['429'] ??= DEFAULT_ERROR_DESCRIPTIONS['429'];
+  descriptions['500'] ??= DEFAULT_ERROR_DESCRIPTIONS['500'];
+  descriptions['503'] ??= DEFAULT_ERROR_DESCRIPTIONS['503'];
+  const errors = Object.keys(descriptions)
+    .sort()
+    .map((status) => [status, errorResponse(status, operation, descriptions[status])] as const);
+  return { ...successes, ...Object.fromEntries(errors) };
+}
+
+function errorResponse(status: string, operation: OperationObject, description?: string): ResponseObject {
+  return {
+    description: description ?? DEFAULT_ERROR_DESCRIPTIONS[status] ?? 'Error',
+    content: {
+      'application/json': {
+        schema: status === '422' ? HTTP_VALIDATION_ERROR : HTTP_ERROR,
+        examples: errorExamples(status, operation),
+      },
+    },
+    ...(status === '401' ? { headers: { 'WWW-Authenticate': WWW_AUTHENTICATE_HEADER } } : {}),
+    ...(status === '429' || status === '503' ? { headers: { 'Retry-After': RETRY_AFTER_HEADER } } : {}),
+  };
+}
+
+/** `/healthz` and `/readyz`, as app.ts answers them. */
+function healthPaths(): NonNullable<OpenAPIObject['paths']> {
+  const json = (schema: unknown, examples: Record<string, Example>) => ({
+    'application/json': { schema, examples },
+  });
+  return {
+    '/healthz': {
+      get: {
+        operationId: 'healthz',
+        summary: 'Liveness',
+        description: 'The process is up. Never touches the database.',
+        tags: ['Health'],
+        security: [],
+        responses: {
+          200: {
+            description: 'The process is up',
+            content: json(
+              { $ref: '#/components/schemas/Health' },
+              { ok: { summary: 'Up', value: { status: 'ok' } } },
+            ),
+          },
+        },
+      },
+    },
+    '/readyz': {
+      get: {
+        operationId: 'readyz',
+        summary: 'Readiness',
+        description: 'The database answers: the process can serve requests.',
+        tags: ['Health'],
+        security: [],
+        responses: {
+          200: {
+            description: 'The database answers',
+            content: json(
+              { $ref: '#/components/schemas/Readiness' },
+              { ready: { summary: 'Ready', value: { status: 'ready' } } },
+            ),
+          },
+          503: {
+            description: 'The database does not answer',
+            content: json(HTTP_ERROR, { database: detail('Database unavailable', 'Database unavailable') }),
+          },
+        },
+      },
+    },
+  } as NonNullable<OpenAPIObject['paths']>;
+}
+
+function openApiProcedures() {
+  const found: { path: string; method: string; meta: ApiMeta }[] = [];
+  forEachOpenApiProcedure<ApiMeta>(appRouter._def.procedures, ({ meta }) => {
+    found.push({ path: meta.openapi.path, method: meta.openapi.method.toLowerCase(), meta });
   });
   return found;
 }

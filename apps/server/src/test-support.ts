@@ -10,6 +10,7 @@ import { openStore, type Store, type StoreOptions } from '@znyx/db';
 import { createTestDatabase, type TestEngine } from '@znyx/db/testing';
 import { SETTING_NAMES } from './env';
 import { createLogger } from './logger';
+import { recordResponses, responsesAreChecked } from './response-recorder';
 import { startServer } from './server';
 
 export interface TestServerOptions {
@@ -25,9 +26,16 @@ export interface TestServerOptions {
 
 /**
  * A real server on an ephemeral port over a fresh database of the given engine, with its log
- * lines captured. `db` gives raw SQL on that database, behind the server's back.
+ * lines captured. `db` gives raw SQL on that database, behind the server's back. Every response
+ * it sends is checked against openapi.json after each test (see contract-setup.ts).
  */
 export async function startTestServer(options: TestServerOptions = {}) {
+  if (!responsesAreChecked()) {
+    throw new Error(
+      "startTestServer: this package's vitest config must list '@znyx/server/contract-setup' in " +
+        'test.setupFiles, so that every response is checked against openapi.json',
+    );
+  }
   const { engine = 'sqlite', storeOptions, ...appOptions } = options;
   const db = await createTestDatabase(engine);
   let store: Store;
@@ -47,6 +55,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
     await db.drop();
     throw error;
   }
+  recordResponses(running.server);
   return {
     url: running.url,
     engine,

@@ -4,6 +4,46 @@
  */
 
 export interface paths {
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness
+         * @description The process is up. Never touches the database.
+         */
+        get: operations["healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness
+         * @description The database answers: the process can serve requests.
+         */
+        get: operations["readyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -281,11 +321,6 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
-        /**
-         * @example {
-         *       "detail": "Token does not have access to this organization"
-         *     }
-         */
         HTTPError: {
             /** @description Human-readable message */
             detail: string;
@@ -297,22 +332,16 @@ export interface components {
             /** @description Machine-readable kind, e.g. less_than_equal, uuid_parsing, enum */
             type: string;
         };
-        /**
-         * @example {
-         *       "detail": [
-         *         {
-         *           "loc": [
-         *             "query",
-         *             "limit"
-         *           ],
-         *           "msg": "Input should be less than or equal to 200",
-         *           "type": "less_than_equal"
-         *         }
-         *       ]
-         *     }
-         */
         HTTPValidationError: {
             detail: components["schemas"]["ValidationError"][];
+        };
+        Health: {
+            /** @constant */
+            status: "ok";
+        };
+        Readiness: {
+            /** @constant */
+            status: "ready";
         };
     };
     responses: never;
@@ -323,6 +352,61 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    healthz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is up */
+            200: {
+                headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    readyz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The database answers */
+            200: {
+                headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description The database does not answer */
+            503: {
+                headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
     "auth.whoami": {
         parameters: {
             query?: never;
@@ -336,7 +420,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -346,10 +430,10 @@ export interface operations {
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
                 headers: {
-                    /** @description Bearer */
-                    "WWW-Authenticate"?: string;
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -359,10 +443,10 @@ export interface operations {
             /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -373,7 +457,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -383,10 +467,10 @@ export interface operations {
             /** @description The database is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -418,7 +502,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -428,10 +512,10 @@ export interface operations {
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
                 headers: {
-                    /** @description Bearer */
-                    "WWW-Authenticate"?: string;
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -442,7 +526,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -453,7 +537,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -463,10 +547,10 @@ export interface operations {
             /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -477,7 +561,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -487,10 +571,10 @@ export interface operations {
             /** @description The database is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -534,7 +618,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -544,10 +628,10 @@ export interface operations {
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
                 headers: {
-                    /** @description Bearer */
-                    "WWW-Authenticate"?: string;
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -558,18 +642,18 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPError"];
                 };
             };
-            /** @description A dataset of the org already has the entry name. */
+            /** @description The org already has a dataset of that name (compared case-insensitively). */
             409: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -580,7 +664,18 @@ export interface operations {
             413: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The request body is not `application/json` (the media type is compared case-insensitively). */
+            415: {
+                headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -591,7 +686,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -601,10 +696,10 @@ export interface operations {
             /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -615,7 +710,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -625,10 +720,10 @@ export interface operations {
             /** @description The database is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -658,7 +753,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -668,10 +763,10 @@ export interface operations {
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
                 headers: {
-                    /** @description Bearer */
-                    "WWW-Authenticate"?: string;
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -682,7 +777,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -693,7 +788,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -703,10 +798,10 @@ export interface operations {
             /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -717,7 +812,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -727,10 +822,10 @@ export interface operations {
             /** @description The database is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -761,7 +856,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -771,10 +866,10 @@ export interface operations {
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
                 headers: {
-                    /** @description Bearer */
-                    "WWW-Authenticate"?: string;
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -785,7 +880,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -796,7 +891,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -806,10 +901,10 @@ export interface operations {
             /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -820,7 +915,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -830,10 +925,10 @@ export interface operations {
             /** @description The database is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -868,7 +963,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -879,7 +974,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -889,10 +984,10 @@ export interface operations {
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
                 headers: {
-                    /** @description Bearer */
-                    "WWW-Authenticate"?: string;
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -903,7 +998,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -914,7 +1009,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -925,7 +1020,29 @@ export interface operations {
             409: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Request body over 16 MiB. */
+            413: {
+                headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The request body is not `application/json` (the media type is compared case-insensitively). */
+            415: {
+                headers: {
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -936,7 +1053,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -946,10 +1063,10 @@ export interface operations {
             /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -960,7 +1077,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -970,10 +1087,10 @@ export interface operations {
             /** @description The database is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1000,7 +1117,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1010,10 +1127,10 @@ export interface operations {
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
                 headers: {
-                    /** @description Bearer */
-                    "WWW-Authenticate"?: string;
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1024,18 +1141,18 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPError"];
                 };
             };
-            /** @description No catalog entry with that id or slug. */
+            /** @description Resource does not exist in this org. */
             404: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1046,7 +1163,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1056,10 +1173,10 @@ export interface operations {
             /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1070,7 +1187,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1080,10 +1197,10 @@ export interface operations {
             /** @description The database is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1113,7 +1230,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1123,10 +1240,10 @@ export interface operations {
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
                 headers: {
-                    /** @description Bearer */
-                    "WWW-Authenticate"?: string;
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1137,18 +1254,18 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPError"];
                 };
             };
-            /** @description No catalog entry with that id or slug. */
+            /** @description Resource does not exist in this org. */
             404: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1159,7 +1276,7 @@ export interface operations {
             422: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1169,10 +1286,10 @@ export interface operations {
             /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
             429: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1183,7 +1300,7 @@ export interface operations {
             500: {
                 headers: {
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1193,10 +1310,10 @@ export interface operations {
             /** @description The database is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -60,6 +60,9 @@ const SDK_METHOD_OF: Record<string, string> = {
   'datasets.samples': 'datasets.samples',
 };
 
+/** Operations of the document the SDK leaves out on purpose: the load balancer's checks. */
+const NOT_IN_SDK = ['healthz', 'readyz'];
+
 describe('the ergonomic surface', () => {
   it('has a method for every operation of the document', async () => {
     const doc = JSON.parse(await readFile(join(PACKAGE_DIR, '../../openapi.json'), 'utf8')) as {
@@ -68,7 +71,9 @@ describe('the ergonomic surface', () => {
     const operationIds = Object.values(doc.paths).flatMap((item) =>
       Object.values(item).map((op) => op.operationId),
     );
-    expect(operationIds.sort()).toEqual(Object.keys(SDK_METHOD_OF).sort());
+    expect(operationIds.filter((id) => !NOT_IN_SDK.includes(id)).sort()).toEqual(
+      Object.keys(SDK_METHOD_OF).sort(),
+    );
     const znyx = createZnyx({ token: 'unused', baseUrl: 'http://127.0.0.1:9' }) as unknown as Record<
       string,
       unknown
