@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the production bundle (apps/server/dist) as an operator and a newcomer would: create an
-# org with the CLI, start the README's first command (`pnpm demo`: the bundle with --demo), follow
-# its banner to the Console and the API, list the org's datasets with its token, stop with SIGTERM.
+# org with the CLI and list its tokens, start the README's first command (`pnpm demo`: the bundle
+# with --demo), follow its banner to the Console, list the org's datasets, stop with SIGTERM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -15,6 +15,8 @@ field() { node -e 'let v=JSON.parse(process.argv[1]);for(const k of process.argv
 org=$(node apps/server/dist/cli.mjs org create --name Smoke --json)
 id=$(field "$org" id)
 token=$(field "$org" token)
+listed=$(node apps/server/dist/cli.mjs token list --org "$id" --json)
+[ "$(field "$listed" tokens.0.id)" = "$(field "$org" token_id)" ] || fail "token list lacks org create's admin token: $listed"
 
 # After `pnpm build` the build step of `pnpm demo` is a cache hit, so this starts at once.
 pnpm --silent demo > "$work/server.log" 2>&1 &
