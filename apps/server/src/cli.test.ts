@@ -38,6 +38,7 @@ interface OrgJson {
   id: string;
   name: string;
   token: string;
+  token_id: string;
 }
 interface TokenJson {
   id: string;
@@ -50,6 +51,18 @@ interface RevokeJson {
   id: string;
   revoked_at: string;
 }
+interface TokenListJson {
+  tokens: {
+    id: string;
+    kind: string;
+    scopes: string[];
+    prefix: string;
+    created_at: string;
+    expires_at: string | null;
+    revoked_at: string | null;
+  }[];
+}
+const LISTED_TOKEN_KEYS = ['created_at', 'expires_at', 'id', 'kind', 'prefix', 'revoked_at', 'scopes'];
 
 let tempDir: string;
 let dbPath: string;
@@ -144,14 +157,17 @@ afterAll(() => {
 });
 
 describe('znyx org create', () => {
-  it('with --json prints exactly one {id, name, token} object on stdout and exits 0', () => {
+  it('with --json prints exactly one {id, name, token, token_id} object on stdout and exits 0', () => {
     expect(sharedOrgRun.code).toBe(0);
     expect(sharedOrgRun.stderr).toBe('');
     const org = parseSingleJsonObject<OrgJson>(sharedOrgRun.stdout);
-    expect(Object.keys(org).sort()).toEqual(['id', 'name', 'token']);
+    expect(Object.keys(org).sort()).toEqual(['id', 'name', 'token', 'token_id']);
     expect(org.id).toMatch(UUID);
     expect(org.name).toBe('CLI Shared Org');
     expect(org.token).toMatch(/^znyx_admin_[A-Za-z0-9_-]{43}$/);
+    expect(queryDb('select kind from api_tokens where id = ? and org_id = ?', org.token_id, org.id)).toEqual([
+      { kind: 'admin' },
+    ]);
   });
 
   it('stores the org and seeds its ZNYX sample datasets (all required categories, true sample counts)', () => {
@@ -185,11 +201,16 @@ describe('znyx org create', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim()).not.toBe('');
     expect(() => JSON.parse(result.stdout)).toThrow();
-    const id = result.stdout.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i)?.[0];
+    const [id, tokenId] =
+      result.stdout.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi) ?? [];
     const token = result.stdout.match(/znyx_admin_[A-Za-z0-9_-]{43}/)?.[0];
     expect(id, result.stdout).toBeDefined();
     expect(token, result.stdout).toBeDefined();
     expect(queryDb('select id from orgs where id = ?', id)).toHaveLength(1);
+    // The admin token's id follows, for `token revoke`.
+    expect(queryDb('select kind from api_tokens where id = ? and org_id = ?', tokenId, id)).toEqual([
+      { kind: 'admin' },
+    ]);
   });
 
   it('runs through the documented entry `pnpm --silent znyx org create --name X --json` from the repo root', async () => {
@@ -201,7 +222,7 @@ describe('znyx org create', () => {
     );
     expect(result.code, result.stderr).toBe(0);
     const org = parseSingleJsonObject<OrgJson>(result.stdout);
-    expect(Object.keys(org).sort()).toEqual(['id', 'name', 'token']);
+    expect(Object.keys(org).sort()).toEqual(['id', 'name', 'token', 'token_id']);
     expect(org.id).toMatch(UUID);
     expect(org.name).toBe('Through pnpm');
     expect(org.token).toMatch(/^znyx_admin_[A-Za-z0-9_-]{43}$/);
@@ -279,6 +300,103 @@ describe('znyx token revoke', () => {
     expect(
       queryDb<{ revoked_at: number }>('select revoked_at from api_tokens where id = ?', created.id),
     ).toEqual([{ revoked_at: Date.parse(revoked.revoked_at) }]);
+  });
+});
+
+describe('znyx token list', () => {
+  let org: OrgJson;
+  let ci: TokenJson;
+  let revoked: RevokeJson;
+  let listed: TokenListJson;
+
+  beforeAll(async () => {
+    org = await createOrg('Token List Org');
+    ci = await runCliJson<TokenJson>([
+      'token',
+      'create',
+      '--org',
+      org.id,
+      '--kind',
+      'ci',
+      '--expires-in',
+      '3600',
+    ]);
+    // The first admin token, revoked by the id org create printed.
+    revoked = await runCliJson<RevokeJson>(['token', 'revoke', '--id', org.token_id]);
+    listed = await runCliJson<TokenListJson>(['token', 'list', '--org', org.id]);
+  });
+
+  it('with --json prints {"tokens": [...]}: the org\'s tokens, newest first, revoked ones too', () => {
+    expect(Object.keys(listed)).toEqual(['tokens']);
+    expect(listed.tokens.map((t) => t.id)).toEqual([ci.id, org.token_id]);
+    const [ciListed, adminListed] = listed.tokens;
+    expect(ciListed).toEqual({
+      id: ci.id,
+      kind: 'ci',
+      scopes: ['read', 'write'],
+      prefix: expect.stringMatching(/^znyx_ci_/),
+      created_at: expect.stringMatching(ISO_UTC),
+      expires_at: ci.expires_at,
+      revoked_at: null,
+    });
+    expect(ci.token.startsWith(ciListed?.prefix ?? '-')).toBe(true);
+    expect(adminListed).toEqual({
+      id: org.token_id,
+      kind: 'admin',
+      scopes: ['read', 'write', 'admin'],
+      prefix: expect.stringMatching(/^znyx_admin_/),
+      created_at: expect.stringMatching(ISO_UTC),
+      expires_at: null,
+      revoked_at: revoked.revoked_at,
+    });
+    expect(org.token.startsWith(adminListed?.prefix ?? '-')).toBe(true);
+    expect(Date.parse(ciListed?.created_at ?? '')).toBeGreaterThan(Date.parse(adminListed?.created_at ?? ''));
+  });
+
+  it('prints exactly the documented fields, never a secret or a hash', async () => {
+    for (const token of listed.tokens) expect(Object.keys(token).sort()).toEqual(LISTED_TOKEN_KEYS);
+    const result = await runCli(['token', 'list', '--org', org.id, '--json']);
+    const hashes = queryDb<{ token_hash: string }>(
+      'select token_hash from api_tokens where org_id = ?',
+      org.id,
+    );
+    expect(hashes).toHaveLength(2);
+    for (const secret of [org.token, ci.token, ...hashes.map((h) => h.token_hash)]) {
+      expect(result.stdout).not.toContain(secret);
+    }
+  });
+
+  it("lists only that org's tokens", async () => {
+    const other = await createOrg('Token List Other Org');
+    const otherListed = await runCliJson<TokenListJson>(['token', 'list', '--org', other.id]);
+    expect(otherListed.tokens.map((t) => t.id)).toEqual([other.token_id]);
+  });
+
+  it('without --json prints a table: a header, then one row per token, newest first', async () => {
+    const result = await runCli(['token', 'list', '--org', org.id]);
+    expect(result.code, result.stderr).toBe(0);
+    const [header, ...rows] = result.stdout.trimEnd().split('\n');
+    expect(header?.split(/\s{2,}/)).toEqual([
+      'ID',
+      'KIND',
+      'SCOPES',
+      'PREFIX',
+      'CREATED',
+      'EXPIRES',
+      'REVOKED',
+    ]);
+    expect(rows.map((row) => row.split(/\s{2,}/))).toEqual([
+      [ci.id, 'ci', 'read,write', listed.tokens[0]?.prefix, listed.tokens[0]?.created_at, ci.expires_at, '-'],
+      [
+        org.token_id,
+        'admin',
+        'read,write,admin',
+        listed.tokens[1]?.prefix,
+        listed.tokens[1]?.created_at,
+        'never',
+        revoked.revoked_at,
+      ],
+    ]);
   });
 });
 
@@ -411,6 +529,9 @@ describe('znyx CLI errors go to stderr with a non-zero exit and nothing on stdou
       ['token', 'create', '--org', UNKNOWN_ID, '--kind', 'ci', '--expires-in', 'soon'],
     ],
     ['token revoke with an unknown token id', ['token', 'revoke', '--id', UNKNOWN_ID]],
+    ['token list for an unknown org id', ['token', 'list', '--org', UNKNOWN_ID]],
+    ['token list with a malformed org id', ['token', 'list', '--org', 'not-a-uuid']],
+    ['token list without --org', ['token', 'list']],
     ['org create without --name', ['org', 'create']],
     ['org create with a blank --name', ['org', 'create', '--name', '   ']],
     ['token create without --kind', ['token', 'create', '--org', UNKNOWN_ID]],
@@ -457,7 +578,7 @@ describe('znyx CLI over PostgreSQL', () => {
     await pgDb?.drop();
   });
 
-  it('org create and token create write to the DATABASE_URL=postgres://… database', async () => {
+  it('org create, token create and token list use the DATABASE_URL=postgres://… database', async () => {
     const env = { DATABASE_URL: pgDb.url };
     const org = await runCliJson<OrgJson>(['org', 'create', '--name', 'Postgres Org'], env);
     expect(org.id).toMatch(UUID);
@@ -492,5 +613,12 @@ describe('znyx CLI over PostgreSQL', () => {
     );
     expect(tokens.map((t) => t.kind).sort()).toEqual(['admin', 'runtime']);
     expect(tokens.map((t) => t.id)).toContain(created.id);
+
+    const listed = await runCliJson<TokenListJson>(['token', 'list', '--org', org.id], env);
+    expect(listed.tokens.map((t) => [t.id, t.kind])).toEqual([
+      [created.id, 'runtime'],
+      [org.token_id, 'admin'],
+    ]);
+    for (const token of listed.tokens) expect(Object.keys(token).sort()).toEqual(LISTED_TOKEN_KEYS);
   });
 });

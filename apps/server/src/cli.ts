@@ -1,5 +1,12 @@
 import { createOrgWithAdminToken, installFromCatalog, issueToken, OrgId } from '@znyx/api';
-import { findCatalogEntry, openStore, type Store, TOKEN_KINDS, type TokenKind } from '@znyx/db';
+import {
+  findCatalogEntry,
+  openStore,
+  type Store,
+  TOKEN_KINDS,
+  type TokenKind,
+  type TokenRecord,
+} from '@znyx/db';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { generateDemoDatasets } from './demo-data';
 import { loadEnv, storeOptions } from './env';
@@ -30,6 +37,45 @@ function tokenKind(value: string): TokenKind {
 }
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+const TOKEN_PAGE_SIZE = 500;
+
+/** Every token of the org, newest first, a page at a time. */
+async function allTokens(store: Store, orgId: string): Promise<TokenRecord[]> {
+  const tokens: TokenRecord[] = [];
+  for (;;) {
+    const page = await store.listTokens(orgId, { limit: TOKEN_PAGE_SIZE, offset: tokens.length });
+    tokens.push(...page.tokens);
+    if (page.tokens.length < TOKEN_PAGE_SIZE || tokens.length >= page.total) return tokens;
+  }
+}
+
+const TOKEN_TABLE_HEADER = ['ID', 'KIND', 'SCOPES', 'PREFIX', 'CREATED', 'EXPIRES', 'REVOKED'];
+
+/** The tokens as a table under a header row, each column as wide as its widest cell. */
+function tokenTable(tokens: readonly TokenRecord[]): string {
+  const rows = [
+    TOKEN_TABLE_HEADER,
+    ...tokens.map((t) => [
+      t.id,
+      t.kind,
+      t.scopes.join(','),
+      t.tokenPrefix,
+      t.createdAt.toISOString(),
+      iso(t.expiresAt) ?? 'never',
+      iso(t.revokedAt) ?? '-',
+    ]),
+  ];
+  const widths = TOKEN_TABLE_HEADER.map((_, column) =>
+    Math.max(...rows.map((row) => row[column]?.length ?? 0)),
+  );
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return rows.map(line).join('\n');
+}
 
 function buildCli(openDb: () => Promise<Store>, write: (text: string) => void): Command {
   const program = new Command('znyx')
@@ -68,8 +114,8 @@ function buildCli(openDb: () => Promise<Store>, write: (text: string) => void): 
         if (!name) throw new CliError('--name must not be empty');
         const { org, admin } = await createOrgWithAdminToken(store, name);
         return {
-          json: { id: org.id, name: org.name, token: admin.token },
-          text: `Created org "${org.name}" (${org.id}).\nAdmin token (shown once): ${admin.token}`,
+          json: { id: org.id, name: org.name, token: admin.token, token_id: admin.record.id },
+          text: `Created org "${org.name}" (${org.id}).\nAdmin token (shown once): ${admin.token}\nIts id (for token revoke): ${admin.record.id}`,
         };
       }),
     );
@@ -115,6 +161,31 @@ function buildCli(openDb: () => Promise<Store>, write: (text: string) => void): 
         return {
           json: { id: record.id, revoked_at: iso(record.revokedAt) },
           text: `Token ${record.id} revoked at ${iso(record.revokedAt)}.`,
+        };
+      }),
+    );
+
+  token
+    .command('list')
+    .description("list an org's tokens, newest first (revoked and expired ones too; never a secret)")
+    .requiredOption('--org <id>', 'org id', uuid)
+    .action(
+      run(async (store, opts: { org: string }) => {
+        await requireOrg(store, opts.org);
+        const tokens = await allTokens(store, opts.org);
+        return {
+          json: {
+            tokens: tokens.map((t) => ({
+              id: t.id,
+              kind: t.kind,
+              scopes: t.scopes,
+              prefix: t.tokenPrefix,
+              created_at: iso(t.createdAt),
+              expires_at: iso(t.expiresAt),
+              revoked_at: iso(t.revokedAt),
+            })),
+          },
+          text: tokens.length > 0 ? tokenTable(tokens) : `Org ${opts.org} has no tokens.`,
         };
       }),
     );

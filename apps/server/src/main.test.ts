@@ -139,6 +139,24 @@ describe('server entry (main.ts) --demo', () => {
     await stopServer(server);
   });
 
+  it('names the Console in the banner exactly as the server serves it: its URL, or how to build it', async () => {
+    const server = await startServer({ DATABASE_URL: newDbPath('demo-console') }, ['--demo']);
+    await readDemoBanner(server);
+    const consoleLine = server.stdout().match(/^Console:\s+(.+)$/m)?.[1];
+    // Whether the Console is built depends on this checkout (the bundle's smoke run, after
+    // `pnpm build`, always has it): the banner must say what /console/ answers either way.
+    const page = await fetch(`${server.url}/console/`);
+    const html = await page.text();
+    expect([200, 404]).toContain(page.status);
+    if (page.status === 200) expect(html).toContain('<div id="root">');
+    expect(consoleLine).toBe(
+      page.status === 200
+        ? `${server.url}/console/  (sign in with the admin token)`
+        : 'not built (`pnpm demo` builds it; `pnpm dev` serves it on http://127.0.0.1:5173/console/)',
+    );
+    await stopServer(server);
+  });
+
   it('a second --demo start on the same database reuses the demo org and prints a new working token', async () => {
     const dbPath = newDbPath('demo-twice');
     const first = await startServer({ DATABASE_URL: dbPath }, ['--demo']);

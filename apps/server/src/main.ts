@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   createOrgWithAdminToken,
   issueToken,
@@ -10,9 +13,11 @@ import { createLogger } from './logger';
 import { type RunningServer, startServer } from './server';
 
 const DEMO_ORG_NAME = 'Demo Org';
+/** The built Console: the same folder from src/main.ts (tsx) and dist/main.mjs (the bundle). */
+const CONSOLE_DIR = fileURLToPath(new URL('../../console/dist', import.meta.url));
 
 /** `--demo`: make sure a demo org exists, mint it a fresh admin token, and say how to call the API. */
-async function printDemo(store: Store, baseUrl: string): Promise<void> {
+async function printDemo(store: Store, baseUrl: string, consoleServed: boolean): Promise<void> {
   const existing = await store.findOrgByName(DEMO_ORG_NAME);
   const { org, token } = existing
     ? { org: existing, token: (await issueToken(store, { orgId: existing.id, kind: 'admin' })).token }
@@ -21,6 +26,9 @@ async function printDemo(store: Store, baseUrl: string): Promise<void> {
     [
       '',
       `ZNYX Datasets API on ${baseUrl}  (docs: ${baseUrl}/docs)`,
+      consoleServed
+        ? `Console:      ${baseUrl}/console/  (sign in with the admin token)`
+        : 'Console:      not built (`pnpm demo` builds it; `pnpm dev` serves it on http://127.0.0.1:5173/console/)',
       `Demo org:     ${org.id}`,
       `Admin token:  ${token}`,
       '',
@@ -59,6 +67,8 @@ async function main(): Promise<void> {
     env.AUTH_FAILURES_PER_MINUTE > 0
       ? perMinuteFailedCredentialLimiter(env.AUTH_FAILURES_PER_MINUTE)
       : undefined;
+  // The app mounts the Console only when it is built; the banner says which.
+  const consoleServed = existsSync(join(CONSOLE_DIR, 'index.html'));
   running = await startServer({
     store,
     logger,
@@ -66,11 +76,12 @@ async function main(): Promise<void> {
     failedCredentialLimiter,
     trustProxy: env.TRUST_PROXY,
     corsOrigins: env.CORS_ALLOWED_ORIGINS,
+    consoleDir: CONSOLE_DIR,
     host: env.HOST,
     port: env.PORT,
   });
   logger.info({ url: running.url, engine: store.engine }, 'listening');
-  if (process.argv.includes('--demo')) await printDemo(store, running.url);
+  if (process.argv.includes('--demo')) await printDemo(store, running.url, consoleServed);
 }
 
 main().catch((error: unknown) => {

@@ -33,6 +33,13 @@ export interface TokenRecord {
   revokedAt: Date | null;
 }
 
+/** One page of an org's tokens, newest first. */
+export interface TokenPage {
+  /** Every token of the org, revoked and expired ones too, ignoring limit and offset. */
+  total: number;
+  tokens: TokenRecord[];
+}
+
 export interface NewToken {
   orgId: string;
   kind: TokenKind;

@@ -678,6 +678,110 @@ describe.each(TEST_ENGINES)('%s store', (engine) => {
     });
   });
 
+  describe('listTokens', () => {
+    const TOKEN_RECORD_KEYS = [
+      'createdAt',
+      'expiresAt',
+      'id',
+      'kind',
+      'orgId',
+      'revokedAt',
+      'scopes',
+      'tokenPrefix',
+    ];
+    let org: OrgRecord;
+    let otherOrg: OrgRecord;
+    /** The org's tokens in the order the contract asks for, set up in beforeAll. */
+    let expectedIds: string[];
+
+    const issue = (orgId: string, label: string) =>
+      store.createToken({
+        orgId,
+        kind: 'runtime',
+        scopes: ['read'],
+        // Each prefix is unique here, so it stands in for the secret.
+        tokenHash: hashOf(`znyx_rt_${label}`),
+        tokenPrefix: `znyx_rt_${label}`,
+        expiresAt: null,
+      });
+
+    /** Sets a token's created_at behind the store's back (SQLite keeps milliseconds). */
+    const setCreatedAt = (id: string, at: Date) =>
+      db.query('UPDATE api_tokens SET created_at = ? WHERE id = ?', [
+        engine === 'sqlite' ? at.getTime() : at.toISOString(),
+        id,
+      ]);
+
+    beforeAll(async () => {
+      org = await store.createOrg({ name: 'Token List Org' });
+      otherOrg = await store.createOrg({ name: 'Token List Other Org' });
+      const [tieA, tieB, newer, older, newest] = await Promise.all(
+        ['tieA', 'tieB', 'newer', 'older', 'newest'].map((label) => issue(org.id, label)),
+      );
+      if (!tieA || !tieB || !newer || !older || !newest) throw new Error('tokens not created');
+      const at = new Date('2030-06-01T12:00:00.000Z');
+      await setCreatedAt(tieA.id, at);
+      await setCreatedAt(tieB.id, at);
+      await setCreatedAt(newer.id, new Date(at.getTime() + 1_000));
+      await setCreatedAt(older.id, new Date(at.getTime() - 1_000));
+      await setCreatedAt(newest.id, new Date(at.getTime() + 2_000));
+      await issue(otherOrg.id, 'other');
+      // Equal creation times are ordered by id.
+      expectedIds = [newest.id, newer.id, ...[tieA.id, tieB.id].sort(), older.id];
+    });
+
+    it("lists the org's tokens newest first, then by id, with the total", async () => {
+      const page = await store.listTokens(org.id, { limit: 100, offset: 0 });
+      expect(page.total).toBe(5);
+      expect(page.tokens.map((t) => t.id)).toEqual(expectedIds);
+      expect(page.tokens.map((t) => t.createdAt.toISOString())).toEqual([
+        '2030-06-01T12:00:02.000Z',
+        '2030-06-01T12:00:01.000Z',
+        '2030-06-01T12:00:00.000Z',
+        '2030-06-01T12:00:00.000Z',
+        '2030-06-01T11:59:59.000Z',
+      ]);
+    });
+
+    it('answers each token as findTokenByHash does, and never its hash', async () => {
+      const { tokens } = await store.listTokens(org.id, { limit: 100, offset: 0 });
+      for (const token of tokens) {
+        expect(Object.keys(token).sort()).toEqual(TOKEN_RECORD_KEYS);
+        expect(await store.findTokenByHash(hashOf(token.tokenPrefix))).toEqual(token);
+      }
+    });
+
+    it('pages with limit and offset, visiting every token once; past the end is empty with the true total', async () => {
+      const visited: string[] = [];
+      for (let offset = 0; offset < 5; offset += 2) {
+        const page = await store.listTokens(org.id, { limit: 2, offset });
+        expect(page.total).toBe(5);
+        visited.push(...page.tokens.map((t) => t.id));
+      }
+      expect(visited).toEqual(expectedIds);
+      expect(await store.listTokens(org.id, { limit: 2, offset: 5 })).toEqual({ total: 5, tokens: [] });
+    });
+
+    it('includes revoked tokens, with their revokedAt', async () => {
+      const [, second] = expectedIds;
+      const revoked = await store.revokeToken(second ?? '');
+      const { tokens } = await store.listTokens(org.id, { limit: 100, offset: 0 });
+      expect(tokens.map((t) => t.id)).toEqual(expectedIds);
+      expect(tokens[1]?.revokedAt?.getTime()).toBe(revoked?.revokedAt?.getTime());
+      expect(tokens.filter((t) => t.revokedAt !== null)).toHaveLength(1);
+    });
+
+    it("never lists another org's tokens, and nothing for an org that does not exist", async () => {
+      const other = await store.listTokens(otherOrg.id, { limit: 100, offset: 0 });
+      expect(other.total).toBe(1);
+      expect(other.tokens.map((t) => t.orgId)).toEqual([otherOrg.id]);
+      expect(await store.listTokens(randomUUID(), { limit: 100, offset: 0 })).toEqual({
+        total: 0,
+        tokens: [],
+      });
+    });
+  });
+
   describe('explainListDatasets', () => {
     const planOrgs: OrgRecord[] = [];
     const categories = ['pii', 'toxicity', 'jailbreak', 'bias', 'custom'];

@@ -14,6 +14,7 @@ import type {
   OrgRecord,
   SamplePage,
   SampleRecord,
+  TokenPage,
   TokenRecord,
 } from './model';
 import { DATASET_SOURCES, type DatasetSource } from './model';
@@ -44,6 +45,11 @@ export interface Store {
   findTokenByHash(tokenHash: string): Promise<TokenRecord | null>;
   /** Marks the token revoked (first revocation time wins); null when no such token. */
   revokeToken(id: string): Promise<TokenRecord | null>;
+  /**
+   * The org's tokens, revoked and expired ones included, newest first (createdAt descending,
+   * then id); `total` counts them all. Never a hash: only the TokenRecord columns are read.
+   */
+  listTokens(orgId: string, page: { limit: number; offset: number }): Promise<TokenPage>;
 
   listDatasets(params: ListDatasetsParams): Promise<DatasetPage>;
   /** Counts per source and per category for a filter UI (see DatasetFacets). */
@@ -260,6 +266,30 @@ export function toTokenRecord(row: TokenRow): TokenRecord {
     expiresAt: row.expiresAt,
     revokedAt: row.revokedAt,
   };
+}
+
+/**
+ * A token table's TokenRecord columns, for SELECTs: an explicit list, so the hash is never read.
+ * Each dialect's column types are kept, so the rows come out typed as TokenRecord.
+ */
+export function tokenRecordColumns<T extends Record<keyof TokenRecord, AnyColumn>>(
+  t: T,
+): Pick<T, keyof TokenRecord> {
+  return {
+    id: t.id,
+    orgId: t.orgId,
+    kind: t.kind,
+    scopes: t.scopes,
+    tokenPrefix: t.tokenPrefix,
+    createdAt: t.createdAt,
+    expiresAt: t.expiresAt,
+    revokedAt: t.revokedAt,
+  };
+}
+
+/** Token lists' total order: newest first, then id. */
+export function tokenListOrder(t: { createdAt: AnyColumn; id: AnyColumn }): SQL[] {
+  return [desc(t.createdAt), asc(t.id)];
 }
 
 /** The row of a new token, id and creation time set. */

@@ -89,6 +89,21 @@ async function readmeExamples(): Promise<string[]> {
   return [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
 }
 
+/** This environment without ZNYX_BASE_URL: the examples must name the API themselves. */
+function envWithoutBaseUrl(): NodeJS.ProcessEnv {
+  const { ZNYX_BASE_URL: _ignored, ...env } = process.env;
+  return env;
+}
+
+/** Where the README's examples call: the API `pnpm demo` runs. */
+const README_BASE_URL = "baseUrl: 'http://127.0.0.1:3000'";
+
+/** A README example calling the test's server instead, and nothing else changed. */
+function againstTestServer(example: string | undefined): string {
+  expect(example).toContain(README_BASE_URL);
+  return (example ?? '').replace(README_BASE_URL, `baseUrl: '${server.url}'`);
+}
+
 beforeAll(async () => {
   server = await startTestServer();
   acme = await createOrgWithTokens(server.store, 'Acme');
@@ -174,10 +189,10 @@ describe('the npm package', () => {
   it("runs the README's ESM example with node", async () => {
     const [esm] = await readmeExamples();
     expect(esm).toContain("import { createZnyx } from '@znyx/sdk';");
-    await writeFile(join(consumer, 'example.mjs'), esm ?? '');
+    await writeFile(join(consumer, 'example.mjs'), againstTestServer(esm));
     const { stdout } = await run('node', ['example.mjs'], {
       cwd: consumer,
-      env: { ...process.env, ZNYX_TOKEN: acme.runtime, ZNYX_BASE_URL: server.url },
+      env: { ...envWithoutBaseUrl(), ZNYX_TOKEN: acme.runtime },
     });
     expect(stdout).toContain('6 datasets in Acme');
     expect(stdout).toContain('PII Leakage Probes (sample) (pii): 26 samples');
@@ -187,10 +202,10 @@ describe('the npm package', () => {
   it("runs the README's CommonJS example with node", async () => {
     const [, cjs] = await readmeExamples();
     expect(cjs).toContain("const { createZnyx } = require('@znyx/sdk');");
-    await writeFile(join(consumer, 'example.cjs'), cjs ?? '');
+    await writeFile(join(consumer, 'example.cjs'), againstTestServer(cjs));
     const { stdout } = await run('node', ['example.cjs'], {
       cwd: consumer,
-      env: { ...process.env, ZNYX_TOKEN: acme.runtime, ZNYX_BASE_URL: server.url },
+      env: { ...envWithoutBaseUrl(), ZNYX_TOKEN: acme.runtime },
     });
     expect(stdout).toContain('PII Leakage Probes (sample): 26 samples');
     expect(stdout.trim().split('\n')).toHaveLength(6);

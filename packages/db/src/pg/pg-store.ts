@@ -24,6 +24,8 @@ import {
   type TokenRow,
   toDatasetFacets,
   toDatasetRecord,
+  tokenListOrder,
+  tokenRecordColumns,
   toSampleRecord,
   toTokenRecord,
 } from '../store';
@@ -154,6 +156,7 @@ export async function createPgStore(url: string, options: PgStoreOptions = {}): 
   };
 
   const orgColumns = { id: orgs.id, name: orgs.name, createdAt: orgs.createdAt };
+  const tokenColumns = tokenRecordColumns(apiTokens);
 
   const methods: StoreMethods = {
     async ping() {
@@ -203,8 +206,8 @@ export async function createPgStore(url: string, options: PgStoreOptions = {}): 
     },
 
     async findTokenByHash(tokenHash) {
-      const [row] = await db.select().from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash));
-      return row ? toTokenRecord(row) : null;
+      const [token] = await db.select(tokenColumns).from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash));
+      return token ?? null;
     },
 
     async revokeToken(id) {
@@ -212,8 +215,24 @@ export async function createPgStore(url: string, options: PgStoreOptions = {}): 
         .update(apiTokens)
         .set({ revokedAt: new Date() })
         .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)));
-      const [row] = await db.select().from(apiTokens).where(eq(apiTokens.id, id));
-      return row ? toTokenRecord(row) : null;
+      const [token] = await db.select(tokenColumns).from(apiTokens).where(eq(apiTokens.id, id));
+      return token ?? null;
+    },
+
+    async listTokens(orgId, page) {
+      // One snapshot for the total and the page.
+      return transaction(async (tx) => {
+        const where = eq(apiTokens.orgId, orgId);
+        const [totalRow] = await tx.select({ n: count() }).from(apiTokens).where(where);
+        const tokens = await tx
+          .select(tokenColumns)
+          .from(apiTokens)
+          .where(where)
+          .orderBy(...tokenListOrder(apiTokens))
+          .limit(page.limit)
+          .offset(page.offset);
+        return { total: totalRow?.n ?? 0, tokens };
+      }, readSnapshot);
     },
 
     async listDatasets(params) {

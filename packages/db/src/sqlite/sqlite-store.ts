@@ -25,6 +25,8 @@ import {
   type TokenRow,
   toDatasetFacets,
   toDatasetRecord,
+  tokenListOrder,
+  tokenRecordColumns,
   toSampleRecord,
   toTokenRecord,
 } from '../store';
@@ -135,6 +137,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
       .get() !== undefined;
 
   const orgColumns = { id: orgs.id, name: orgs.name, createdAt: orgs.createdAt };
+  const tokenColumns = tokenRecordColumns(apiTokens);
 
   const methods: StoreMethods = {
     ping() {
@@ -180,8 +183,7 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
     },
 
     findTokenByHash(tokenHash) {
-      const row = db.select().from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash)).get();
-      return row ? toTokenRecord(row) : null;
+      return db.select(tokenColumns).from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash)).get() ?? null;
     },
 
     revokeToken(id) {
@@ -190,8 +192,24 @@ export function createSqliteStore(path: string, options: SqliteStoreOptions = {}
           .set({ revokedAt: new Date() })
           .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
           .run();
-        const row = tx.select().from(apiTokens).where(eq(apiTokens.id, id)).get();
-        return row ? toTokenRecord(row) : null;
+        return tx.select(tokenColumns).from(apiTokens).where(eq(apiTokens.id, id)).get() ?? null;
+      });
+    },
+
+    listTokens(orgId, page) {
+      // One read transaction, so the total and the page come from the same snapshot.
+      return db.transaction((tx) => {
+        const where = eq(apiTokens.orgId, orgId);
+        const total = tx.select({ n: count() }).from(apiTokens).where(where).get()?.n ?? 0;
+        const tokens = tx
+          .select(tokenColumns)
+          .from(apiTokens)
+          .where(where)
+          .orderBy(...tokenListOrder(apiTokens))
+          .limit(page.limit)
+          .offset(page.offset)
+          .all();
+        return { total, tokens };
       });
     },
 
