@@ -538,7 +538,9 @@ function bodyMutations(schema: JsonSchema): fc.Arbitrary<Mutation>[] {
         'Application/Json; charset=utf-8',
       )
       .map((type) => (d: Draft) => {
+        // The last content type set is the one sent: an earlier wrong one no longer counts.
         d.contentType = type;
+        d.marks = d.marks.filter((m) => !m.kind.startsWith('content-type='));
         d.notes.push(`content-type: ${type}`);
       }),
     fc
@@ -553,6 +555,8 @@ function bodyMutations(schema: JsonSchema): fc.Arbitrary<Mutation>[] {
       )
       .map((type) => (d: Draft) => {
         d.contentType = type;
+        d.marks = d.marks.filter((m) => !m.kind.startsWith('content-type='));
+        d.notes = d.notes.filter((note) => !note.startsWith('content-type: '));
         mark(d, { kind: `content-type=${type === null ? 'missing' : 'wrong'}`, status: 415 });
       }),
   );

@@ -374,6 +374,62 @@ describe.each(TEST_ENGINES)('%s store', (engine) => {
     });
   });
 
+  describe('dataset counts and the org version', () => {
+    /** The counts table as stored, and the same counted from the datasets themselves. */
+    async function countsOf(orgId: string) {
+      const kept = await db.query<{ source: string; category: string; n: unknown }>(
+        'SELECT source, category, n FROM dataset_counts WHERE org_id = ? AND n <> 0 ORDER BY source, category',
+        [orgId],
+      );
+      const counted = await db.query<{ source: string; category: string; n: unknown }>(
+        `SELECT source, coalesce(category, '') AS category, count(*) AS n FROM datasets
+          WHERE org_id = ? GROUP BY source, coalesce(category, '') ORDER BY source, category`,
+        [orgId],
+      );
+      const plain = (rows: typeof kept) =>
+        rows.map((r) => ({ source: r.source, category: r.category, n: Number(r.n) }));
+      return { kept: plain(kept), counted: plain(counted) };
+    }
+    const versionOf = async (orgId: string) =>
+      Number(
+        (await db.query<{ version: unknown }>('SELECT version FROM orgs WHERE id = ?', [orgId]))[0]?.version,
+      );
+
+    it('follow inserts, updates and deletes made by any writer, in the writing transaction', async () => {
+      const org = await store.createOrg({ name: 'Counted' });
+      let version = await versionOf(org.id);
+      const expectMoved = async () => {
+        const now = await versionOf(org.id);
+        expect(now).toBeGreaterThan(version);
+        version = now;
+        const { kept, counted } = await countsOf(org.id);
+        expect(kept).toEqual(counted);
+      };
+      expect((await countsOf(org.id)).kept).toEqual((await countsOf(org.id)).counted);
+
+      const created = await store.insertDatasets(org.id, [
+        customer('Counted A', { category: 'pii' }),
+        customer('Counted B', { category: 'pii' }),
+        customer('Counted C', { category: null }),
+      ]);
+      await expectMoved();
+      // Writes behind the store's back count too: the triggers are in the database.
+      await db.query('UPDATE datasets SET category = ? WHERE id = ?', ['toxicity', created[0]?.id]);
+      await expectMoved();
+      await db.query("UPDATE datasets SET source = 'industry_standard' WHERE id = ?", [created[2]?.id]);
+      await expectMoved();
+      await deleteDatasetsRaw([created[1]?.id as string]);
+      await expectMoved();
+      // A failed write leaves counts and version as they were.
+      await expect(store.insertDatasets(org.id, [customer('Counted A')])).rejects.toThrow();
+      expect(await versionOf(org.id)).toBe(version);
+      expect((await countsOf(org.id)).kept).toEqual((await countsOf(org.id)).counted);
+      // Reads change nothing.
+      await store.listDatasets({ orgId: org.id, limit: 10, offset: 0 });
+      expect(await versionOf(org.id)).toBe(version);
+    });
+  });
+
   describe('insertDatasets', () => {
     let org: OrgRecord;
 
@@ -1147,6 +1203,7 @@ describe.each(TEST_ENGINES)('%s store', (engine) => {
           );
           expect(tables.map((t) => t.table_name)).toEqual([
             'api_tokens',
+            'dataset_counts',
             'dataset_samples',
             'datasets',
             'orgs',

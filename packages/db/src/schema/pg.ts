@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   customType,
   index,
@@ -7,6 +8,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -33,6 +35,8 @@ export const orgs = pgTable('orgs', {
   id: uuid('id').primaryKey(),
   name: text('name').notNull(),
   createdAt: timestampMs('created_at').notNull(),
+  /** Bumped with every change to the org's datasets (see schema/sqlite.ts); 64-bit, as SQLite's. */
+  version: bigint('version', { mode: 'number' }).notNull().default(0),
 });
 
 export const apiTokens = pgTable(
@@ -100,9 +104,31 @@ export const datasets = pgTable(
       t.id,
       t.source,
     ),
+    index('datasets_org_source_category_order_idx').on(
+      t.orgId,
+      t.source,
+      t.category,
+      t.createdAt.desc().nullsFirst(),
+      t.name,
+      t.id,
+    ),
     uniqueIndex('datasets_org_catalog_slug_key').on(t.orgId, t.catalogSlug),
     uniqueIndex('datasets_org_name_key').on(t.orgId, sql`lower(${t.name})`),
   ],
+);
+
+/** Datasets per org, source and category ('' for none), kept by triggers (see schema/sqlite.ts). */
+export const datasetCounts = pgTable(
+  'dataset_counts',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    source: datasetSource('source').notNull(),
+    category: text('category').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.source, t.category] })],
 );
 
 export const datasetSamples = pgTable(

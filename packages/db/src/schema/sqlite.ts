@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { DATASET_SOURCES, type Scope, TOKEN_KINDS, TRUST_LEVELS } from '../model';
 
 /** Timestamps are stored as integer milliseconds since the epoch (UTC). */
@@ -9,6 +9,11 @@ export const orgs = sqliteTable('orgs', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   createdAt: timestampMs('created_at').notNull(),
+  /**
+   * Bumped in the same transaction as every change to the org's datasets (by triggers, see the
+   * `counters` migration): what the answer cache and ETags compare.
+   */
+  version: integer('version').notNull().default(0),
 });
 
 export const apiTokens = sqliteTable(
@@ -71,11 +76,38 @@ export const datasets = sqliteTable(
       t.id,
       t.source,
     ),
+    // Both filters at once: a rare source within a common category is read off this, not scanned for.
+    index('datasets_org_source_category_order_idx').on(
+      t.orgId,
+      t.source,
+      t.category,
+      sql`${t.createdAt} desc`,
+      t.name,
+      t.id,
+    ),
     // One copy of a catalog entry per org: seeding and installing are idempotent by this key.
     uniqueIndex('datasets_org_catalog_slug_key').on(t.orgId, t.catalogSlug),
     // Names are unique within an org, compared case-insensitively.
     uniqueIndex('datasets_org_name_key').on(t.orgId, sql`lower(${t.name})`),
   ],
+);
+
+/**
+ * How many datasets each org has per source and category ('' for none), kept by triggers in the
+ * same transaction as every insert, update and delete of a dataset: any total List Datasets or
+ * the facets need is a sum of a few of these rows, whatever the org's size.
+ */
+export const datasetCounts = sqliteTable(
+  'dataset_counts',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    source: text('source', { enum: DATASET_SOURCES }).notNull(),
+    category: text('category').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.source, t.category] })],
 );
 
 export const datasetSamples = sqliteTable(
