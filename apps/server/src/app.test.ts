@@ -287,6 +287,7 @@ describe.each(TEST_ENGINES)('over %s', (engine) => {
         total: 0,
         limit: 50,
         offset: 0,
+        next_cursor: null,
         datasets: [],
       });
     });
@@ -317,9 +318,83 @@ describe.each(TEST_ENGINES)('over %s', (engine) => {
       expect(seen).toEqual(all.map((d) => d.id));
     });
 
+    it.each([
+      ['', 7],
+      ['source=customer&categories=pii,toxicity', 3],
+      ['categories=jailbreak', 2],
+      ['q=a', 5],
+    ])(
+      'walks every match exactly once by cursor (%s, %i per page), on REST and tRPC',
+      async (query, limit) => {
+        const all = await listAll(query);
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: PageJson = await list(
+            `${query}${query ? '&' : ''}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          );
+          expect(page).toMatchObject({ total: all.length, limit, offset: 0 });
+          seen.push(...page.datasets.map((d) => d.id));
+          cursor = page.next_cursor;
+        } while (cursor);
+        expect(seen).toEqual(all.map((d) => d.id));
+
+        // The same walk over tRPC, where the cursor is the same opaque string.
+        const params = Object.fromEntries(new URLSearchParams(query));
+        const viaTrpc: string[] = [];
+        let next: string | null = null;
+        do {
+          const input = encodeURIComponent(
+            JSON.stringify({ org_id: acme.org.id, ...params, limit, cursor: next ?? undefined }),
+          );
+          const res = await get(`/trpc/datasets.list?input=${input}`, bearer(acme.runtime));
+          expect(res.status).toBe(200);
+          viaTrpc.push(...(res.body.result.data.datasets as DatasetJson[]).map((d) => d.id));
+          next = res.body.result.data.next_cursor;
+        } while (next);
+        expect(viaTrpc).toEqual(seen);
+      },
+    );
+
+    it('gives the last page (and only it) a null next_cursor, also by offset', async () => {
+      const all = await listAll('');
+      expect((await list(`limit=${all.length}`)).next_cursor).toBeNull();
+      expect((await list(`limit=${all.length - 1}`)).next_cursor).toEqual(expect.any(String));
+      expect((await list(`limit=5&offset=${all.length - 5}`)).next_cursor).toBeNull();
+    });
+
+    it('refuses a malformed cursor, one minted under other filters, or one with an offset, at its loc', async () => {
+      const { next_cursor: cursor } = await list('limit=2&source=customer');
+      expect(cursor).toEqual(expect.any(String));
+      for (const [query, msg, type = 'value_error'] of [
+        ['cursor=not-a-cursor', 'Invalid cursor'],
+        ['cursor=%7B%7D', 'Invalid cursor', 'string_pattern_mismatch'],
+        [`cursor=${Buffer.from('{"c":1}').toString('base64url')}`, 'Invalid cursor'],
+        [`cursor=${cursor}`, 'The cursor was minted under other filters'],
+        [`source=customer&categories=pii&cursor=${cursor}`, 'The cursor was minted under other filters'],
+        [`source=customer&offset=2&cursor=${cursor}`, 'A cursor cannot be combined with a non-zero offset'],
+      ]) {
+        const res = await get(listPath(acme.org.id, query), bearer(acme.runtime));
+        expect(res.status, query).toBe(422);
+        expect((res.body as ValidationJson).detail).toEqual([{ loc: ['query', 'cursor'], msg, type }]);
+      }
+      // Its own filters, in any spelling that selects the same rows, take it.
+      const res = await get(
+        listPath(acme.org.id, `source=customer&offset=0&cursor=${cursor}`),
+        bearer(acme.runtime),
+      );
+      expect(res.status).toBe(200);
+    });
+
     it('returns an empty page with the true total past the end', async () => {
       const page = await list('offset=1000&limit=10');
-      expect(page).toEqual({ total: 6 + CUSTOMER_DATASETS, limit: 10, offset: 1000, datasets: [] });
+      expect(page).toEqual({
+        total: 6 + CUSTOMER_DATASETS,
+        limit: 10,
+        offset: 1000,
+        next_cursor: null,
+        datasets: [],
+      });
     });
 
     it("never lists another org's datasets", async () => {
@@ -403,6 +478,7 @@ describe.each(TEST_ENGINES)('over %s', (engine) => {
         q: 'query',
         limit: 'query',
         offset: 'query',
+        cursor: 'query',
       });
     });
 

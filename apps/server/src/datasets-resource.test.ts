@@ -274,12 +274,14 @@ describe.each(TEST_ENGINES)('over %s', (engine) => {
         total: 1,
         limit: 50,
         offset: 0,
+        next_cursor: null,
         datasets: [truthful],
       });
       expect(await list(org, 'source=customer')).toEqual({
         total: 1,
         limit: 50,
         offset: 0,
+        next_cursor: null,
         datasets: [mine],
       });
 

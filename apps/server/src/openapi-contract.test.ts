@@ -23,7 +23,7 @@ const DATASET = {
   updated_at: '2026-11-28T12:00:00.000Z',
 };
 const page = (datasets: unknown[]) =>
-  JSON.stringify({ total: datasets.length, limit: 50, offset: 0, datasets });
+  JSON.stringify({ total: datasets.length, limit: 50, offset: 0, next_cursor: null, datasets });
 const list = (status: number, body: string, headers: Record<string, unknown> = JSON_HEADERS) => ({
   method: 'GET',
   url: `/v1/orgs/${ORG}/datasets?limit=5`,

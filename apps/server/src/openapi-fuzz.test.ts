@@ -125,6 +125,10 @@ function rulesFor(world: World): ProseRules {
           return text(1, 60);
         case 'body.catalog_id':
           return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...world.catalogIds) }, text(1, 40));
+        // Prose: a cursor is valid only as a page's next_cursor, under the same filters; the
+        // generator leaves it out, and the mutations below send invalid ones.
+        case 'query.cursor':
+          return fc.constant(undefined);
         default:
           return undefined;
       }
@@ -298,6 +302,22 @@ function queryMutations(name: string, schema: JsonSchema): fc.Arbitrary<Mutation
         d.query.push([name, enc(String(value))], [name, enc(String(value))]);
         mark(d, { kind: `query.${name}=given-twice`, status: 422, loc });
       }),
+    );
+  }
+  if (name === 'cursor') {
+    // Opaque: anything but a next_cursor minted under the same filters is a 422 at its loc.
+    found.push(
+      fc
+        .constantFrom(
+          'AAAA',
+          'e30',
+          Buffer.from('{"c":1,"n":"x","i":"y","f":"z"}').toString('base64url'),
+          'x'.repeat(1025),
+        )
+        .map((raw) => (d: Draft) => {
+          setQuery(d, name, raw);
+          mark(d, { kind: 'query.cursor=invalid', status: 422, loc });
+        }),
     );
   }
   // Unknown parameters are ignored: noise, not a problem.

@@ -109,6 +109,7 @@ export interface PageJson {
   total: number;
   limit: number;
   offset: number;
+  next_cursor: string | null;
   datasets: DatasetJson[];
 }
 

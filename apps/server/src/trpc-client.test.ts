@@ -40,11 +40,13 @@ describe('typed tRPC client', () => {
       q?: string | undefined;
       limit?: number | undefined;
       offset?: number | undefined;
+      cursor?: string | undefined;
     }>();
     expectTypeOf<ListOutput>().toEqualTypeOf<{
       total: number;
       limit: number;
       offset: number;
+      next_cursor: string | null;
       datasets: {
         id: string;
         name: string;

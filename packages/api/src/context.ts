@@ -34,8 +34,11 @@ export interface Context {
   failedCredentialLimiter?: FailedCredentialLimiter;
   /** The credential's actor, looked up at most once per HTTP request (401/429 otherwise). */
   authenticate(): Promise<Actor>;
-  /** Set by a procedure whose REST success status is not 200 (e.g. 201 Created). */
-  response: { status?: number };
+  /**
+   * What a procedure tells the transport beyond its answer: a REST success status other than
+   * 200 (e.g. 201 Created), and the org version the answer was read at (a GET's ETag).
+   */
+  response: { status?: number; version?: number };
 }
 
 export function createContext(input: {

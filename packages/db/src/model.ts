@@ -115,9 +115,18 @@ export interface DatasetFilters {
   nameContains?: string;
 }
 
+/** A position in the list order: the row a page continues after (keyset paging). */
+export interface ListPosition {
+  createdAt: Date;
+  name: string;
+  id: string;
+}
+
 export interface ListDatasetsParams extends DatasetFilters {
   limit: number;
   offset: number;
+  /** Only datasets after this one in the list order (then `offset` is 0). */
+  after?: ListPosition;
 }
 
 /**
@@ -132,7 +141,27 @@ export interface DatasetFacets {
   categories: { value: string | null; count: number }[];
 }
 
+/** A dataset as the API sends it (snake_case keys, ISO timestamps), selected in that shape. */
+export interface DatasetRow {
+  id: string;
+  name: string;
+  description: string | null;
+  category: string | null;
+  trust_level: TrustLevel;
+  source: DatasetSource;
+  sample_count: number;
+  is_public: boolean;
+  created_by: string | null;
+  /** ISO 8601 UTC with milliseconds and `Z`. */
+  created_at: string;
+  updated_at: string;
+}
+
 export interface DatasetPage {
   total: number;
-  datasets: DatasetRecord[];
+  /** The org's version in the same snapshot as the page (see orgVersion). */
+  version: number;
+  datasets: DatasetRow[];
+  /** Where the next page starts, or null when this is the last. */
+  next: ListPosition | null;
 }

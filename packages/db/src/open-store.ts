@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { createPgStore, type PgStoreOptions } from './pg/pg-store';
-import { createSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store';
+import type { Executor } from './executor';
+import { createPgStore, openPgExecutor, type PgStoreOptions } from './pg/pg-store';
+import { createSqliteStore, openSqliteExecutor, type SqliteStoreOptions } from './sqlite/sqlite-store';
 import type { Store } from './store';
 
 export type StoreOptions = PgStoreOptions & SqliteStoreOptions;
@@ -17,6 +18,12 @@ export function isPostgresUrl(databaseUrl: string): boolean {
 export async function openStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {
   if (isPostgresUrl(databaseUrl)) return createPgStore(databaseUrl, options);
   return createSqliteStore(sqlitePathFrom(databaseUrl), options);
+}
+
+/** The executor under a store, for tools that look at statements themselves (plan checks). */
+export async function openExecutor(databaseUrl: string, options: StoreOptions = {}): Promise<Executor> {
+  if (isPostgresUrl(databaseUrl)) return openPgExecutor(databaseUrl, options);
+  return openSqliteExecutor(sqlitePathFrom(databaseUrl), options);
 }
 
 export function sqlitePathFrom(databaseUrl: string): string {

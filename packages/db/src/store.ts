@@ -1,27 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import { type AnyColumn, and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import { storeError } from './errors';
-import type {
-  DatasetFacets,
-  DatasetFilters,
-  DatasetPage,
-  DatasetRecord,
-  ListDatasetsParams,
-  NewDataset,
-  NewOrgToken,
-  NewSample,
-  NewToken,
-  OrgRecord,
-  SamplePage,
-  SampleRecord,
-  TokenPage,
-  TokenRecord,
+import { znyxSampleDatasets } from './catalog';
+import { DatasetNameTakenError, storeError } from './errors';
+import { all, type Executor, first, type Script, type Values } from './executor';
+import {
+  DATASET_SOURCES,
+  type DatasetFacets,
+  type DatasetFilters,
+  type DatasetPage,
+  type DatasetRecord,
+  type DatasetRow,
+  type DatasetSource,
+  type ListDatasetsParams,
+  type NewDataset,
+  type NewOrgToken,
+  type NewToken,
+  type OrgRecord,
+  type SamplePage,
+  type TokenPage,
+  type TokenRecord,
 } from './model';
-import { DATASET_SOURCES, type DatasetSource } from './model';
+import * as q from './statements';
 
 /**
- * Everything the API needs from persistence. One implementation per engine; each is thin
- * and shares the filter, order and mapping code below so both answer the same way.
+ * Everything the API needs from persistence, written once (createStoreMethods) over an
+ * Executor; each engine only opens its executor (sqlite/, pg/).
  */
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
@@ -29,17 +31,18 @@ export interface Store {
   ping(): Promise<void>;
   close(): Promise<void>;
 
-  /** Creates the org and seeds its ZNYX sample datasets in one transaction. */
-  createOrg(input: { name: string }): Promise<OrgRecord>;
-  /** As createOrg, and stores the org's first token in the same transaction. */
-  createOrgWithToken(input: {
-    name: string;
-    token: NewOrgToken;
-  }): Promise<{ org: OrgRecord; token: TokenRecord }>;
+  /**
+   * Creates the org and seeds its ZNYX sample datasets in one transaction, with the org's first
+   * token when one is given.
+   */
+  createOrg(input: { name: string; token?: NewOrgToken }): Promise<{ org: OrgRecord; token?: TokenRecord }>;
   getOrg(id: string): Promise<OrgRecord | null>;
   findOrgByName(name: string): Promise<OrgRecord | null>;
-  /** Adds whichever ZNYX sample datasets the org lacks; returns how many were added. */
-  seedSampleDatasets(orgId: string): Promise<number>;
+  /**
+   * A number that changes, in the same transaction, with every change to the org's datasets:
+   * what a cached answer or an ETag is checked against. Null for an unknown org.
+   */
+  orgVersion(orgId: string): Promise<number | null>;
 
   createToken(input: NewToken): Promise<TokenRecord>;
   findTokenByHash(tokenHash: string): Promise<TokenRecord | null>;
@@ -51,14 +54,10 @@ export interface Store {
    */
   listTokens(orgId: string, page: { limit: number; offset: number }): Promise<TokenPage>;
 
+  /** One page of the org's datasets in the list order, with the total, in one snapshot. */
   listDatasets(params: ListDatasetsParams): Promise<DatasetPage>;
   /** Counts per source and per category for a filter UI (see DatasetFacets). */
   datasetFacets(filters: DatasetFilters): Promise<DatasetFacets>;
-  /**
-   * The engine's plans for List Datasets' two queries, one line per plan step, each line
-   * prefixed `count: ` or `page: `.
-   */
-  explainListDatasets(params: ListDatasetsParams): Promise<string[]>;
   getDataset(orgId: string, id: string): Promise<DatasetRecord | null>;
   /** A dataset's stored rows in position order; null when the org has no such dataset. */
   listSamples(
@@ -88,10 +87,184 @@ export interface Store {
 
 type Operation = Exclude<keyof Store, 'engine'>;
 
-/** An engine's implementation of the Store's methods; SQLite's answer synchronously. */
+/** The Store's methods over an executor; SQLite's may answer synchronously. */
 export type StoreMethods = {
   [K in Operation]: (...args: Parameters<Store[K]>) => ReturnType<Store[K]> | Awaited<ReturnType<Store[K]>>;
 };
+
+/** Every operation of the store, once, for every engine. */
+export function createStoreMethods(db: Executor): StoreMethods {
+  const one = <Row>(rows: Row[]): Row | null => rows[0] ?? null;
+  const then = <T, R>(value: T | Promise<T>, next: (value: T) => R): R | Promise<R> =>
+    value instanceof Promise ? value.then(next) : next(value);
+
+  return {
+    ping: () => then(db.query(q.ping), () => undefined),
+    close: () => db.close(),
+
+    createOrg: ({ name, token }) =>
+      db.transaction('write', function* () {
+        const org: OrgRecord = { id: randomUUID(), name, createdAt: new Date() };
+        yield* all(q.insertOrg, { ...org });
+        yield* insertDatasetsScript(org.id, znyxSampleDatasets());
+        if (!token) return { org };
+        const row = buildTokenRow({ ...token, orgId: org.id }, org.createdAt);
+        yield* all(q.insertToken, { ...row });
+        return { org, token: toTokenRecord(row) };
+      }),
+    getOrg: (id) => then(db.query(q.orgById, { id }), one),
+    findOrgByName: (name) => then(db.query(q.orgByName, { name }), one),
+    orgVersion: (orgId) => then(db.query(q.orgVersion, { id: orgId }), (rows) => rows[0]?.version ?? null),
+
+    createToken: (input) =>
+      db.transaction('write', function* () {
+        const row = buildTokenRow(input, new Date());
+        yield* all(q.insertToken, { ...row });
+        return toTokenRecord(row);
+      }),
+    findTokenByHash: (hash) => then(db.query(q.tokenByHash, { hash }), one),
+    revokeToken: (id) =>
+      db.transaction('write', function* () {
+        yield* all(q.revokeToken, { id, now: new Date() });
+        return (yield* first(q.tokenById, { id })) ?? null;
+      }),
+    listTokens: (orgId, page) =>
+      db.transaction('read', function* () {
+        const [counted] = yield* all(q.countTokens, { orgId });
+        const tokens = yield* all(q.tokenPage, { orgId, ...page });
+        return { total: counted?.n ?? 0, tokens };
+      }),
+
+    listDatasets: (params) => {
+      const { statement, values } = listStatement(params);
+      return then(db.query(statement, values), (rows) => toDatasetPage(rows, params.limit));
+    },
+    datasetFacets: (filters) => {
+      const { shape, values } = listQuery({ ...filters, limit: 0, offset: 0 });
+      return then(db.query(q.datasetFacets(shape), values), toDatasetFacets);
+    },
+    getDataset: (orgId, id) => then(db.query(q.datasetById, { orgId, id }), one),
+    listSamples: (orgId, datasetId, page) =>
+      db.transaction('read', function* () {
+        if (!(yield* first(q.datasetById, { orgId, id: datasetId }))) return null;
+        const [counted] = yield* all(q.countSamples, { datasetId });
+        const samples = yield* all(q.samplePage, { datasetId, ...page });
+        return { total: counted?.n ?? 0, samples };
+      }),
+    listCatalogInstallations: (orgId) =>
+      then(db.query(q.catalogInstallations, { orgId }), (rows) => new Map(rows.map((r) => [r.slug, r.id]))),
+    installCatalogDataset: (orgId, dataset) =>
+      db.transaction('write', function* () {
+        const slug = dataset.catalogSlug;
+        if (!slug) throw new Error('installCatalogDataset needs a catalogSlug');
+        const [created] = yield* insertDatasetsScript(orgId, [dataset]);
+        if (created) return { dataset: created, created: true };
+        const existing = yield* first(q.datasetByCatalogSlug, { orgId, slug });
+        if (!existing) throw new Error(`catalog entry ${slug} vanished during install`);
+        return { dataset: existing, created: false };
+      }),
+    listDatasetNames: (orgId) => then(db.query(q.datasetNames, { orgId }), (rows) => rows.map((r) => r.name)),
+    insertDatasets: (orgId, input) => db.transaction('write', () => insertDatasetsScript(orgId, input)),
+  };
+}
+
+/** Inserts datasets and their samples; a catalog entry the org has is skipped, a taken name throws. */
+function* insertDatasetsScript(orgId: string, input: readonly NewDataset[]): Script<DatasetRecord[]> {
+  const now = new Date();
+  const created: DatasetRecord[] = [];
+  for (const item of input) {
+    const { dataset, samples } = buildDatasetRows(orgId, item, now);
+    // No conflict target: a clash on either unique key (catalog slug, name), even with a
+    // concurrent transaction, inserts nothing once that one commits; the lookup tells them apart.
+    const inserted = yield* all(q.insertDataset, { ...dataset });
+    if (inserted.length === 0) {
+      const slug = dataset.catalogSlug;
+      if (slug && (yield* first(q.datasetByCatalogSlug, { orgId, slug }))) continue;
+      throw new DatasetNameTakenError(dataset.name);
+    }
+    for (let i = 0; i < samples.length; i += q.SAMPLE_ROWS_PER_INSERT) {
+      yield* all(q.insertSamples(samples.slice(i, i + q.SAMPLE_ROWS_PER_INSERT)));
+    }
+    created.push(dataset);
+  }
+  return created;
+}
+
+/** List Datasets' statement for these parameters, and its values. */
+export function listStatement(params: ListDatasetsParams): { statement: q.ListStatement; values: Values } {
+  const { shape, values } = listQuery(params);
+  return { statement: q.listDatasets(shape), values };
+}
+
+/** The statement shape of a listing and its values: each distinct category once. */
+function listQuery(params: ListDatasetsParams): { shape: q.ListShape; values: Values } {
+  const categories = [...new Set(params.categories ?? [])];
+  const shape: q.ListShape = {
+    source: params.source !== undefined,
+    categories: categories.length,
+    nameContains: Boolean(params.nameContains),
+    after: params.after !== undefined,
+  };
+  const values: Values = {
+    orgId: params.orgId,
+    source: params.source,
+    // One more than the page, to know whether another follows.
+    limit: params.limit + 1,
+    offset: params.offset,
+    branchLimit: params.limit + 1 + params.offset,
+    namePattern: params.nameContains ? likePattern(params.nameContains) : undefined,
+    afterCreatedAt: params.after?.createdAt,
+    afterName: params.after?.name,
+    afterId: params.after?.id,
+  };
+  categories.forEach((category, i) => {
+    values[q.categoryPlaceholder(i)] = category;
+  });
+  return { shape, values };
+}
+
+/**
+ * Case-insensitive substring match on the name, the same on both engines (ASCII case folding);
+ * `%`, `_` and `\` in the text match themselves.
+ */
+function likePattern(text: string): string {
+  return `%${text.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function toDatasetPage(rows: q.ListRow[], limit: number): DatasetPage {
+  const head = rows[0];
+  const datasets = rows.filter(
+    (row): row is q.ListRow & DatasetRow => row.id !== null && row.id !== undefined,
+  );
+  const more = datasets.length > limit;
+  const page = (more ? datasets.slice(0, limit) : datasets).map(
+    ({ total: _total, version: _version, ...row }) => row,
+  );
+  const last = page[page.length - 1];
+  return {
+    total: head?.total ?? 0,
+    version: head?.version ?? 0,
+    datasets: page,
+    next: more && last ? { createdAt: new Date(last.created_at), name: last.name, id: last.id } : null,
+  };
+}
+
+/** Every source (zeros too), categories most first (uncategorised, counted as '', last among equals). */
+function toDatasetFacets(rows: q.FacetRow[]): DatasetFacets {
+  const bySource = new Map(rows.filter((r) => r.kind === 'source').map((r) => [r.value, r.n]));
+  return {
+    total: rows.find((r) => r.kind === 'total')?.n ?? 0,
+    sources: DATASET_SOURCES.map((value: DatasetSource) => ({ value, count: bySource.get(value) ?? 0 })),
+    categories: rows
+      .filter((r) => r.kind === 'category')
+      .map((r) => ({ value: r.value === '' ? null : r.value, count: r.n }))
+      .sort(
+        (a, b) =>
+          b.count - a.count ||
+          (a.value === null ? 1 : b.value === null ? -1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0),
+      ),
+  };
+}
 
 interface RetryPolicy {
   /** A failure after which the whole operation may run again (SQLite: another connection's lock). */
@@ -104,11 +277,11 @@ const FIRST_PAUSE_MS = 2;
 const LONGEST_PAUSE_MS = 50;
 
 /**
- * The Store over an engine's methods, written once for every engine. What leaves it is one of
- * the store's own errors (see storeError), never a driver's: their messages carry SQL and every
- * bound value. With a retry policy, a retryable failure runs the operation again after a pause
- * that grows from 2 ms to 50 ms, each awaited on a timer so the event loop stays free; an
- * operation that succeeds at the first attempt sets no timer and makes no promise but its own.
+ * The Store over its methods. What leaves it is one of the store's own errors (see storeError),
+ * never a driver's: their messages carry SQL and every bound value. With a retry policy, a
+ * retryable failure runs the operation again after a pause that grows from 2 ms to 50 ms, each
+ * awaited on a timer so the event loop stays free; an operation that succeeds at the first
+ * attempt sets no timer and makes no promise but its own.
  */
 export function guardedStore(engine: Store['engine'], methods: StoreMethods, retry?: RetryPolicy): Store {
   const store = { engine } as Store;
@@ -156,103 +329,14 @@ async function retryOrThrow(
   throw storeError(operation, error);
 }
 
-/** The dataset columns every dialect's table has, named as drizzle exposes them. */
-export interface DatasetColumns {
-  id: AnyColumn;
-  orgId: AnyColumn;
-  name: AnyColumn;
-  category: AnyColumn;
-  source: AnyColumn;
-  createdAt: AnyColumn;
-}
-
-/**
- * Sample rows per INSERT: each row binds 6 parameters, and SQLite allows 32,766 per statement
- * (PostgreSQL 65,535), so 5,000 rows fit both.
- */
-export const SAMPLE_ROWS_PER_INSERT = 5_000;
-
-/** WHERE for List Datasets (and the facets): the org, then each filter that is set. */
-export function datasetListWhere(t: DatasetColumns, params: DatasetFilters): SQL | undefined {
-  const categories = params.categories ?? [];
-  return and(
-    eq(t.orgId, params.orgId),
-    params.source ? eq(t.source, params.source) : undefined,
-    categories.length > 0 ? inArray(t.category, [...new Set(categories)]) : undefined,
-    params.nameContains ? nameContains(t.name, params.nameContains) : undefined,
-  );
-}
-
-/**
- * Case-insensitive substring match on the name, the same on both engines (ASCII case folding,
- * as SQLite's lower() and LIKE do); `%`, `_` and `\` in the text match themselves.
- */
-function nameContains(name: AnyColumn, text: string): SQL {
-  const pattern = `%${asciiLowerCase(text).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return sql`lower(${name}) like ${pattern} escape '\\'`;
-}
-
-/** The contract's total order: newest first, then name, then id. */
-export function datasetListOrder(t: DatasetColumns): SQL[] {
-  return [desc(t.createdAt), asc(t.name), asc(t.id)];
-}
-
-/** True when A and B are the same type: each dialect's tables are checked against the shared rows. */
-export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-
-/** The row shape both dialects' dataset tables yield (checked at compile time in each). */
-export interface DatasetRow {
-  id: string;
-  orgId: string;
-  name: string;
-  description: string | null;
-  category: string | null;
-  trustLevel: DatasetRecord['trustLevel'];
-  source: DatasetRecord['source'];
-  sampleCount: number;
-  isPublic: boolean;
-  createdBy: string | null;
-  catalogSlug: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-/** Rows out, records in: an explicit column list, never a row as-is. */
-export function toDatasetRecord(row: DatasetRow): DatasetRecord {
-  return {
-    id: row.id,
-    orgId: row.orgId,
-    name: row.name,
-    description: row.description,
-    category: row.category,
-    trustLevel: row.trustLevel,
-    source: row.source,
-    sampleCount: row.sampleCount,
-    isPublic: row.isPublic,
-    createdBy: row.createdBy,
-    catalogSlug: row.catalogSlug,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
-}
-
-/** The row shape both dialects' sample tables yield. */
-export interface SampleRow extends SampleRecord {
-  datasetId: string;
-}
-
-export function toSampleRecord(row: SampleRow): SampleRecord {
-  return {
-    id: row.id,
-    position: row.position,
-    input: row.input,
-    expectedOutput: row.expectedOutput,
-    metadata: row.metadata,
-  };
-}
-
-export interface TokenRow extends TokenRecord {
+/** A stored token's row: the record and its hash. */
+interface TokenRow extends TokenRecord {
   tokenHash: string;
+}
+
+/** The row of a new token, id and creation time set. */
+export function buildTokenRow(input: NewToken, now: Date): TokenRow {
+  return { id: randomUUID(), ...input, createdAt: now, revokedAt: null };
 }
 
 export function toTokenRecord(row: TokenRow): TokenRecord {
@@ -268,39 +352,10 @@ export function toTokenRecord(row: TokenRow): TokenRecord {
   };
 }
 
-/**
- * A token table's TokenRecord columns, for SELECTs: an explicit list, so the hash is never read.
- * Each dialect's column types are kept, so the rows come out typed as TokenRecord.
- */
-export function tokenRecordColumns<T extends Record<keyof TokenRecord, AnyColumn>>(
-  t: T,
-): Pick<T, keyof TokenRecord> {
-  return {
-    id: t.id,
-    orgId: t.orgId,
-    kind: t.kind,
-    scopes: t.scopes,
-    tokenPrefix: t.tokenPrefix,
-    createdAt: t.createdAt,
-    expiresAt: t.expiresAt,
-    revokedAt: t.revokedAt,
-  };
-}
-
-/** Token lists' total order: newest first, then id. */
-export function tokenListOrder(t: { createdAt: AnyColumn; id: AnyColumn }): SQL[] {
-  return [desc(t.createdAt), asc(t.id)];
-}
-
-/** The row of a new token, id and creation time set. */
-export function buildTokenRow(input: NewToken, now: Date): TokenRow {
-  return { id: randomUUID(), ...input, createdAt: now, revokedAt: null };
-}
-
-/** Turns a NewDataset into the dataset row and its sample rows, ids and timestamps set. */
+/** Turns a NewDataset into the dataset's record and its sample rows, ids and timestamps set. */
 export function buildDatasetRows(orgId: string, input: NewDataset, now: Date) {
   const createdAt = input.createdAt ?? now;
-  const dataset: DatasetRow = {
+  const dataset: DatasetRecord = {
     id: randomUUID(),
     orgId,
     name: input.name,
@@ -315,7 +370,7 @@ export function buildDatasetRows(orgId: string, input: NewDataset, now: Date) {
     createdAt,
     updatedAt: createdAt,
   };
-  const samples = input.samples.map((sample: NewSample, position) => ({
+  const samples: q.SampleInsertRow[] = input.samples.map((sample, position) => ({
     id: randomUUID(),
     datasetId: dataset.id,
     position,
@@ -324,26 +379,4 @@ export function buildDatasetRows(orgId: string, input: NewDataset, now: Date) {
     metadata: sample.metadata ?? null,
   }));
   return { dataset, samples };
-}
-
-const asciiLowerCase = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
-
-/** Shapes the two GROUP BY results of the facets: every source (zeros too), categories by count. */
-export function toDatasetFacets(
-  total: number,
-  bySource: readonly { value: DatasetSource; count: number }[],
-  byCategory: readonly { value: string | null; count: number }[],
-): DatasetFacets {
-  const sourceCounts = new Map(bySource.map((row) => [row.value, Number(row.count)]));
-  return {
-    total,
-    sources: DATASET_SOURCES.map((value) => ({ value, count: sourceCounts.get(value) ?? 0 })),
-    categories: byCategory
-      .map((row) => ({ value: row.value, count: Number(row.count) }))
-      .sort(
-        (a, b) =>
-          b.count - a.count ||
-          (a.value === null ? 1 : b.value === null ? -1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0),
-      ),
-  };
 }

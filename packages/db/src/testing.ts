@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import type { ListDatasetsParams } from './model';
+import { openExecutor } from './open-store';
+import { listStatement } from './store';
 
 export const TEST_ENGINES = ['sqlite', 'postgres'] as const;
 export type TestEngine = (typeof TEST_ENGINES)[number];
@@ -28,6 +31,23 @@ export interface TestDatabase {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /** Closes the raw connection and deletes the database. */
   drop(): Promise<void>;
+}
+
+/**
+ * The engine's plan for List Datasets with these parameters, one line per step: what the plan
+ * checks (store tests, `explain:pg`) read. Opens an executor of its own on `databaseUrl`.
+ */
+export async function explainListDatasets(
+  databaseUrl: string,
+  params: ListDatasetsParams,
+): Promise<string[]> {
+  const executor = await openExecutor(databaseUrl);
+  try {
+    const { statement, values } = listStatement(params);
+    return await executor.explain(statement, values);
+  } finally {
+    await executor.close();
+  }
 }
 
 export async function createTestDatabase(engine: TestEngine): Promise<TestDatabase> {

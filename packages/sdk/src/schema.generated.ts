@@ -219,10 +219,12 @@ export interface components {
             };
         };
         DatasetPage: {
-            /** @description Every match, ignoring limit and offset */
+            /** @description Every match, ignoring limit, offset and cursor */
             total: number;
             limit: number;
             offset: number;
+            /** @description Pass as `cursor` for the page after this one; null on the last page */
+            next_cursor: string | null;
             datasets: components["schemas"]["Dataset"][];
         };
         Dataset: {
@@ -488,6 +490,7 @@ export interface operations {
                 q?: string;
                 limit?: number;
                 offset?: number;
+                cursor?: string;
             };
             header?: never;
             path: {

@@ -1,8 +1,9 @@
-import type { DatasetRecord, SampleRecord } from '@znyx/db';
+import type { DatasetRecord, ListPosition, SampleRecord } from '@znyx/db';
 import { ApiError } from '../errors';
 import { CatalogPage, InstallDatasetInput, ListCatalogInput } from '../schemas/catalog';
 import {
   CreateDatasetInput,
+  cursorFilters,
   Dataset,
   DatasetFacets,
   DatasetFacetsInput,
@@ -15,6 +16,7 @@ import {
   SamplePage,
 } from '../schemas/datasets';
 import { installFromCatalog, listCatalog, samplesNotice } from '../services/catalog';
+import { type CursorFilters, decodeCursor, encodeCursor } from '../services/cursor';
 import { requireOrgAccess } from '../services/tokens';
 import { authedProcedure, router } from '../trpc';
 
@@ -46,19 +48,21 @@ export const datasetsRouter = router({
     .output(DatasetPage)
     .query(async ({ ctx, input }) => {
       requireOrgAccess(ctx.actor, input.org_id, 'read');
+      const filters = cursorFilters(input);
       const page = await ctx.store.listDatasets({
         orgId: input.org_id,
-        categories: requestedCategories(input),
-        source: input.source,
-        nameContains: input.q || undefined,
+        ...filters,
         limit: input.limit,
         offset: input.offset,
+        after: input.cursor === undefined ? undefined : positionOf(input.cursor, filters),
       });
+      ctx.response.version = page.version;
       return {
         total: page.total,
         limit: input.limit,
         offset: input.offset,
-        datasets: page.datasets.map(toDataset),
+        next_cursor: page.next ? encodeCursor(page.next, filters) : null,
+        datasets: page.datasets,
       };
     }),
 
@@ -249,6 +253,13 @@ export const datasetsRouter = router({
       };
     }),
 });
+
+/** The position a cursor the input schema accepted continues after. */
+function positionOf(cursor: string, filters: CursorFilters): ListPosition {
+  const position = decodeCursor(cursor, filters);
+  if (typeof position === 'string') throw new Error('the input schema let an invalid cursor through');
+  return position;
+}
 
 /** The wire shape of a dataset: snake_case keys, ISO timestamps. */
 export function toDataset(record: DatasetRecord): Dataset {

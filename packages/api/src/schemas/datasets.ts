@@ -1,5 +1,6 @@
-import { DATASET_SOURCES, TRUST_LEVELS } from '@znyx/db';
+import { DATASET_SOURCES, type DatasetRow, TRUST_LEVELS } from '@znyx/db';
 import { z } from 'zod';
+import { CURSOR_PATTERN, type CursorFilters, decodeCursor } from '../services/cursor';
 
 /** An org id: a UUID in any case, compared lower-cased. */
 export const OrgId = z.guid({ error: 'Input should be a valid UUID' }).toLowerCase().meta({
@@ -132,13 +133,54 @@ export function requestedCategories(input: { category?: string; categories?: str
   return [...(input.category ? [input.category] : []), ...(input.categories ?? [])];
 }
 
-export const ListDatasetsInput = z.object({
-  org_id: OrgId,
-  ...datasetFilters,
-  q: NameQuery,
-  limit: integerParam(1, 200, 50, 'Page size, 1-200'),
-  offset: integerParam(0, MAX_OFFSET, 0, 'Number of matching datasets to skip'),
-});
+/** The filters a List Datasets cursor was minted under (see services/cursor.ts). */
+export function cursorFilters(input: {
+  category?: string;
+  categories?: string[];
+  source?: DatasetSource;
+  q?: string;
+}): CursorFilters {
+  return { source: input.source, categories: requestedCategories(input), nameContains: input.q || undefined };
+}
+
+export const ListDatasetsInput = z
+  .object({
+    org_id: OrgId,
+    ...datasetFilters,
+    q: NameQuery,
+    limit: integerParam(1, 200, 50, 'Page size, 1-200'),
+    offset: integerParam(0, MAX_OFFSET, 0, 'Number of matching datasets to skip (0 with a cursor)'),
+    cursor: z
+      .string()
+      .regex(CURSOR_PATTERN, { error: 'Invalid cursor' })
+      .meta({
+        description:
+          'Continue after the page whose `next_cursor` this is (keyset paging: the same cost at any depth). Opaque; valid only with the filters it was minted under, and with offset 0.',
+      })
+      .optional(),
+  })
+  .superRefine((input, ctx) => {
+    // A cursor that is not even base64url has its own issue already.
+    if (input.cursor === undefined || !CURSOR_PATTERN.test(input.cursor)) return;
+    if (input.offset !== 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cursor'],
+        message: 'A cursor cannot be combined with a non-zero offset',
+      });
+      return;
+    }
+    const decoded = decodeCursor(input.cursor, cursorFilters(input));
+    if (decoded === 'malformed')
+      ctx.addIssue({ code: 'custom', path: ['cursor'], message: 'Invalid cursor' });
+    if (decoded === 'other_filters') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cursor'],
+        message: 'The cursor was minted under other filters',
+      });
+    }
+  });
 export type ListDatasetsInput = z.input<typeof ListDatasetsInput>;
 
 const Timestamp = z.iso.datetime().meta({
@@ -168,11 +210,19 @@ export const Dataset = z
   .meta({ id: 'Dataset' });
 export type Dataset = z.infer<typeof Dataset>;
 
+/** The store selects datasets in this very shape (no mapping per row): the two must not drift. */
+const storeRowsAreDatasets: Same<Dataset, DatasetRow> = true;
+void storeRowsAreDatasets;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
 export const DatasetPage = z
   .object({
-    total: z.number().int().meta({ description: 'Every match, ignoring limit and offset' }),
+    total: z.number().int().meta({ description: 'Every match, ignoring limit, offset and cursor' }),
     limit: z.number().int(),
     offset: z.number().int(),
+    next_cursor: z.string().nullable().meta({
+      description: 'Pass as `cursor` for the page after this one; null on the last page',
+    }),
     datasets: z.array(Dataset),
   })
   .meta({ id: 'DatasetPage' });

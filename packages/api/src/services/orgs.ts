@@ -7,6 +7,7 @@ export async function createOrgWithAdminToken(
   name: string,
 ): Promise<{ org: OrgRecord; admin: IssuedToken }> {
   const { token, stored } = newTokenSecret('admin');
-  const created = await store.createOrgWithToken({ name, token: stored });
+  const created = await store.createOrg({ name, token: stored });
+  if (!created.token) throw new Error('createOrg stored no token');
   return { org: created.org, admin: { token, record: created.token } };
 }

@@ -22,8 +22,8 @@ let otherOrg: OrgRecord;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'znyx-tokens-'));
   store = createSqliteStore(join(dir, 'tokens.db'));
-  org = await store.createOrg({ name: 'Token Service Org' });
-  otherOrg = await store.createOrg({ name: 'Token Service Other Org' });
+  org = (await store.createOrg({ name: 'Token Service Org' })).org;
+  otherOrg = (await store.createOrg({ name: 'Token Service Other Org' })).org;
 });
 
 afterAll(async () => {

@@ -1,0 +1,358 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Dialect, Statement } from './executor';
+import type { DatasetRecord, DatasetRow, DatasetSource, OrgRecord, SampleRecord, TokenRecord } from './model';
+
+/**
+ * Every statement of the store, written once for both engines. Columns are aliased to the
+ * record's names (`org_id AS "orgId"`), so rows need no renaming; values are named placeholders.
+ * What the engines spell differently comes from the Dialect (executor.ts).
+ */
+
+const $ = sql.placeholder;
+
+function statement<Row>(
+  name: string | undefined,
+  build: (d: Dialect) => SQL,
+  columns?: Statement<Row>['columns'],
+): Statement<Row> {
+  return { name, sql: build, columns };
+}
+
+export const ping = statement<{ one: number }>('ping', () => sql`SELECT 1 AS one`);
+
+// ---------------------------------------------------------------------------------------------
+// Orgs
+
+const ORG_COLUMNS = sql.raw('id, name, created_at AS "createdAt"');
+const ORG_DECODING = { createdAt: 'date' } as const;
+
+export const insertOrg = statement<never>(
+  'insertOrg',
+  () => sql`INSERT INTO orgs (id, name, created_at) VALUES (${$('id')}, ${$('name')}, ${$('createdAt')})`,
+);
+
+export const orgById = statement<OrgRecord>(
+  'orgById',
+  () => sql`SELECT ${ORG_COLUMNS} FROM orgs WHERE id = ${$('id')}`,
+  ORG_DECODING,
+);
+
+export const orgByName = statement<OrgRecord>(
+  'orgByName',
+  () => sql`SELECT ${ORG_COLUMNS} FROM orgs WHERE name = ${$('name')} ORDER BY created_at LIMIT 1`,
+  ORG_DECODING,
+);
+
+export const orgVersion = statement<{ version: number }>(
+  'orgVersion',
+  () => sql`SELECT version FROM orgs WHERE id = ${$('id')}`,
+  { version: 'bigint' },
+);
+
+// ---------------------------------------------------------------------------------------------
+// Tokens: never the hash (an explicit column list)
+
+const TOKEN_COLUMNS = sql.raw(
+  'id, org_id AS "orgId", kind, scopes, token_prefix AS "tokenPrefix", created_at AS "createdAt", ' +
+    'expires_at AS "expiresAt", revoked_at AS "revokedAt"',
+);
+const TOKEN_DECODING = { scopes: 'json', createdAt: 'date', expiresAt: 'date', revokedAt: 'date' } as const;
+
+export const insertToken = statement<never>(
+  'insertToken',
+  () => sql`INSERT INTO api_tokens (id, org_id, kind, scopes, token_hash, token_prefix, created_at, expires_at, revoked_at)
+    VALUES (${$('id')}, ${$('orgId')}, ${$('kind')}, ${$('scopes')}, ${$('tokenHash')}, ${$('tokenPrefix')},
+            ${$('createdAt')}, ${$('expiresAt')}, NULL)`,
+);
+
+export const tokenByHash = statement<TokenRecord>(
+  'tokenByHash',
+  () => sql`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = ${$('hash')}`,
+  TOKEN_DECODING,
+);
+
+export const tokenById = statement<TokenRecord>(
+  'tokenById',
+  () => sql`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE id = ${$('id')}`,
+  TOKEN_DECODING,
+);
+
+/** The first revocation time wins. */
+export const revokeToken = statement<never>(
+  'revokeToken',
+  () => sql`UPDATE api_tokens SET revoked_at = ${$('now')} WHERE id = ${$('id')} AND revoked_at IS NULL`,
+);
+
+export const countTokens = statement<{ n: number }>(
+  'countTokens',
+  () => sql`SELECT CAST(count(*) AS INTEGER) AS n FROM api_tokens WHERE org_id = ${$('orgId')}`,
+);
+
+/** Newest first, then id. */
+export const tokenPage = statement<TokenRecord>(
+  'tokenPage',
+  () => sql`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE org_id = ${$('orgId')}
+    ORDER BY created_at DESC, id LIMIT ${$('limit')} OFFSET ${$('offset')}`,
+  TOKEN_DECODING,
+);
+
+// ---------------------------------------------------------------------------------------------
+// Datasets, as records (writes, single lookups)
+
+const DATASET_COLUMNS = sql.raw(
+  'id, org_id AS "orgId", name, description, category, trust_level AS "trustLevel", source, ' +
+    'sample_count AS "sampleCount", is_public AS "isPublic", created_by AS "createdBy", ' +
+    'catalog_slug AS "catalogSlug", created_at AS "createdAt", updated_at AS "updatedAt"',
+);
+const DATASET_DECODING = { isPublic: 'boolean', createdAt: 'date', updatedAt: 'date' } as const;
+
+/** Inserts nothing on a clash with either unique key (catalog slug, name); the caller tells which. */
+export const insertDataset = statement<{ id: string }>(
+  'insertDataset',
+  () => sql`INSERT INTO datasets (id, org_id, name, description, category, trust_level, source, sample_count,
+                                  is_public, created_by, catalog_slug, created_at, updated_at)
+    VALUES (${$('id')}, ${$('orgId')}, ${$('name')}, ${$('description')}, ${$('category')}, ${$('trustLevel')},
+            ${$('source')}, ${$('sampleCount')}, ${$('isPublic')}, ${$('createdBy')}, ${$('catalogSlug')},
+            ${$('createdAt')}, ${$('updatedAt')})
+    ON CONFLICT DO NOTHING RETURNING id`,
+);
+
+export const datasetById = statement<DatasetRecord>(
+  'datasetById',
+  () => sql`SELECT ${DATASET_COLUMNS} FROM datasets WHERE org_id = ${$('orgId')} AND id = ${$('id')}`,
+  DATASET_DECODING,
+);
+
+export const datasetByCatalogSlug = statement<DatasetRecord>(
+  'datasetByCatalogSlug',
+  () =>
+    sql`SELECT ${DATASET_COLUMNS} FROM datasets WHERE org_id = ${$('orgId')} AND catalog_slug = ${$('slug')}`,
+  DATASET_DECODING,
+);
+
+export const catalogInstallations = statement<{ slug: string; id: string }>(
+  'catalogInstallations',
+  () =>
+    sql`SELECT catalog_slug AS slug, id FROM datasets WHERE org_id = ${$('orgId')} AND catalog_slug IS NOT NULL`,
+);
+
+export const datasetNames = statement<{ name: string }>(
+  'datasetNames',
+  () => sql`SELECT name FROM datasets WHERE org_id = ${$('orgId')}`,
+);
+
+/** A sample row as inserted. */
+export interface SampleInsertRow {
+  id: string;
+  datasetId: string;
+  position: number;
+  input: string;
+  expectedOutput: string | null;
+  metadata: Record<string, unknown> | null;
+}
+
+/**
+ * Sample rows per INSERT: each row binds 6 values, and SQLite allows 32,766 per statement
+ * (PostgreSQL 65,535), so 5,000 rows fit both.
+ */
+export const SAMPLE_ROWS_PER_INSERT = 5_000;
+
+/** A multi-row insert: its text depends on the number of rows, so it is not kept prepared. */
+export function insertSamples(rows: readonly SampleInsertRow[]): Statement<never> {
+  return statement(
+    undefined,
+    () =>
+      sql`INSERT INTO dataset_samples (id, dataset_id, position, input, expected_output, metadata) VALUES ${sql.join(
+        rows.map(
+          (r) =>
+            sql`(${r.id}, ${r.datasetId}, ${r.position}, ${r.input}, ${r.expectedOutput}, ${jsonValue(r.metadata)})`,
+        ),
+        sql`, `,
+      )}`,
+  );
+}
+
+/** An inline JSON value, as the executor would encode a placeholder's (objects become JSON text). */
+const jsonValue = (value: Record<string, unknown> | null) => (value === null ? null : JSON.stringify(value));
+
+export const countSamples = statement<{ n: number }>(
+  'countSamples',
+  () => sql`SELECT CAST(count(*) AS INTEGER) AS n FROM dataset_samples WHERE dataset_id = ${$('datasetId')}`,
+);
+
+export const samplePage = statement<SampleRecord>(
+  'samplePage',
+  () => sql`SELECT id, position, input, expected_output AS "expectedOutput", metadata FROM dataset_samples
+    WHERE dataset_id = ${$('datasetId')} ORDER BY position LIMIT ${$('limit')} OFFSET ${$('offset')}`,
+  { metadata: 'json' },
+);
+
+// ---------------------------------------------------------------------------------------------
+// List Datasets and the facets
+
+/** What a List Datasets statement's text depends on; each shape is prepared once. */
+export interface ListShape {
+  source: boolean;
+  /** How many distinct categories are asked for (0: no category filter). */
+  categories: number;
+  nameContains: boolean;
+  /** Keyset paging: only rows after the cursor's (created_at, name, id). */
+  after: boolean;
+}
+
+export const listShapeName = (s: ListShape) =>
+  `list:${s.source ? 's' : ''}${s.categories}:${s.nameContains ? 'q' : ''}${s.after ? 'k' : ''}`;
+
+/** Placeholder names of the categories of a shape: c0, c1, … */
+export const categoryPlaceholder = (i: number) => `c${i}`;
+
+/** The wire shape of a dataset (what the API sends), selected as such: no mapping per row. */
+const wireColumns = (d: Dialect) =>
+  sql`id, name, description, category, trust_level, source, sample_count, is_public, created_by,
+      ${d.isoTimestamp(sql.raw('created_at'))} AS created_at, ${d.isoTimestamp(sql.raw('updated_at'))} AS updated_at`;
+
+/** The filters, without the category (each branch of a multi-category page names its own). */
+function filters(s: Pick<ListShape, 'source' | 'nameContains'>): SQL {
+  return sql.join(
+    [
+      sql`org_id = ${$('orgId')}`,
+      s.source ? sql`source = ${$('source')}` : undefined,
+      // ASCII case folding on both engines (SQLite's lower(), PostgreSQL's under COLLATE "C").
+      s.nameContains ? sql`lower(name) LIKE ${$('namePattern')} ESCAPE '\\'` : undefined,
+    ].filter((part): part is SQL => part !== undefined),
+    sql` AND `,
+  );
+}
+
+/** The list order over the table's own columns (not the ISO text the page selects as created_at). */
+const TABLE_ORDER = sql.raw('ORDER BY datasets.created_at DESC, datasets.name, datasets.id');
+/** The same order over a page's rows: their ISO created_at sorts as the timestamp does. */
+const PAGE_ORDER = sql.raw('ORDER BY created_at DESC, name, id');
+
+/**
+ * One category, or none: the page read straight off the index that leads with the filters and
+ * continues in the list order, cut at `limit`.
+ *
+ * After a cursor (created_at, name, id), the rows that follow it in the list order are those of
+ * the same instant with a greater (name, id), then every older one: two index ranges, each in
+ * order and cut at `limit`, one after the other. So a page at any depth reads at most 2 × limit
+ * index entries, and no engine is tempted into sorting what follows the cursor.
+ */
+function singlePage(d: Dialect, s: ListShape, category: SQL | undefined, limit: SQL): SQL {
+  const where = (...extra: SQL[]) =>
+    sql.join([filters(s), ...(category ? [sql`category = ${category}`] : []), ...extra], sql` AND `);
+  const range = (...extra: SQL[]) =>
+    sql`SELECT ${wireColumns(d)} FROM datasets WHERE ${where(...extra)} ${TABLE_ORDER} LIMIT ${limit}`;
+  if (!s.after) return range();
+  const sameInstant = range(
+    sql`created_at = ${$('afterCreatedAt')}`,
+    sql`(name, id) > (${$('afterName')}, ${$('afterId')})`,
+  );
+  const older = range(sql`created_at < ${$('afterCreatedAt')}`);
+  return sql`SELECT * FROM (SELECT * FROM (${sameInstant}) AS same UNION ALL SELECT * FROM (${older}) AS older) AS after_cursor
+    ${PAGE_ORDER} LIMIT ${limit}`;
+}
+
+/**
+ * Several categories: one index range per category, each already in the list order and cut at
+ * the page's end, merged — at most (limit + offset) rows per category, however many match.
+ */
+function mergedPage(d: Dialect, s: ListShape): SQL {
+  const branches = Array.from(
+    { length: s.categories },
+    (_, i) =>
+      sql`SELECT * FROM (${singlePage(d, s, sql`${$(categoryPlaceholder(i))}`, sql`${$('branchLimit')}`)}) AS b${sql.raw(String(i))}`,
+  );
+  return sql`SELECT * FROM (${sql.join(branches, sql` UNION ALL `)}) AS merged ${PAGE_ORDER}
+    LIMIT ${$('limit')} OFFSET ${$('offset')}`;
+}
+
+/** `total` as List Datasets counts it: a sum of counter rows, or a count when the name is searched. */
+function total(s: ListShape): SQL {
+  const categories =
+    s.categories > 0
+      ? sql` AND category IN (${sql.join(
+          Array.from({ length: s.categories }, (_, i) => $(categoryPlaceholder(i))),
+          sql`, `,
+        )})`
+      : sql``;
+  if (s.nameContains) {
+    return sql`SELECT CAST(count(*) AS INTEGER) FROM datasets WHERE ${filters(s)}${categories}`;
+  }
+  return sql`SELECT CAST(coalesce(sum(n), 0) AS INTEGER) FROM dataset_counts
+    WHERE org_id = ${$('orgId')}${s.source ? sql` AND source = ${$('source')}` : sql``}${categories}`;
+}
+
+export interface ListRow extends Partial<DatasetRow> {
+  total: number;
+  version: number;
+}
+
+/**
+ * List Datasets in one statement, so one snapshot and one round trip: the total, the org's
+ * version (for the answer cache and ETags) and the page, one row per dataset (the first two
+ * repeated), or a single row with no dataset when the page is empty. The page holds `limit`
+ * rows; callers ask one more to learn whether another page follows.
+ */
+export type ListStatement = Statement<ListRow>;
+
+export function listDatasets(shape: ListShape): ListStatement {
+  return statement<ListRow>(
+    listShapeName(shape),
+    (d) => {
+      const page =
+        shape.categories > 1
+          ? mergedPage(d, shape)
+          : sql`${singlePage(d, shape, shape.categories === 1 ? sql`${$(categoryPlaceholder(0))}` : undefined, sql`${$('limit')}`)}
+              OFFSET ${$('offset')}`;
+      return sql`SELECT t.total, t.version, p.* FROM
+        (SELECT (${total(shape)}) AS total, (SELECT version FROM orgs WHERE id = ${$('orgId')}) AS version) AS t
+        LEFT JOIN (${page}) AS p ON 1 = 1
+        ORDER BY p.created_at DESC, p.name, p.id`;
+    },
+    { is_public: 'boolean', version: 'bigint' },
+  );
+}
+
+export interface FacetRow {
+  kind: 'total' | 'source' | 'category';
+  value: string | null;
+  n: number;
+}
+
+/**
+ * The facets in one statement: the total under every filter, the counts per source under all
+ * but the source filter, per category under all but the category filter — sums of counter rows,
+ * or counts over the org's datasets when the name is searched.
+ */
+export function datasetFacets(shape: ListShape): Statement<FacetRow> {
+  const categories =
+    shape.categories > 0
+      ? sql`category IN (${sql.join(
+          Array.from({ length: shape.categories }, (_, i) => $(categoryPlaceholder(i))),
+          sql`, `,
+        )})`
+      : undefined;
+  const source = shape.source ? sql`source = ${$('source')}` : undefined;
+  const and = (...parts: (SQL | undefined)[]) => {
+    const present = parts.filter((part): part is SQL => part !== undefined);
+    return present.length > 0 ? sql` AND ${sql.join(present, sql` AND `)}` : sql``;
+  };
+  const from = shape.nameContains
+    ? sql`(SELECT source, coalesce(category, '') AS category, 1 AS n FROM datasets WHERE ${filters({ source: false, nameContains: true })}) AS c`
+    : sql`dataset_counts AS c`;
+  const org = shape.nameContains ? sql`1 = 1` : sql`c.org_id = ${$('orgId')}`;
+  return statement<FacetRow>(
+    `facets:${shape.source ? 's' : ''}${shape.categories}:${shape.nameContains ? 'q' : ''}`,
+    () => sql`SELECT 'total' AS kind, NULL AS value, CAST(coalesce(sum(n), 0) AS INTEGER) AS n
+        FROM ${from} WHERE ${org}${and(source, categories)}
+      UNION ALL
+      SELECT 'source', CAST(source AS TEXT), CAST(sum(n) AS INTEGER) FROM ${from} WHERE ${org}${and(categories)}
+        GROUP BY source
+      UNION ALL
+      SELECT 'category', category, CAST(sum(n) AS INTEGER) FROM ${from} WHERE ${org}${and(source)}
+        GROUP BY category HAVING sum(n) > 0`,
+  );
+}
+
+export type { DatasetSource };
