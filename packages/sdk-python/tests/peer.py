@@ -109,7 +109,7 @@ class Peer:
         return Handler
 
     def start(self) -> None:
-        threading.Thread(target=self._server.serve_forever, name="peer", daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, args=(0.02,), name="peer", daemon=True).start()
 
     def close(self) -> None:
         self._stop.set()
