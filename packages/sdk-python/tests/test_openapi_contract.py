@@ -183,7 +183,7 @@ def compare_type(annotation: Any, schema: dict[str, Any], where: str, document: 
 
 def compare_model(cls: type[Model], schema: dict[str, Any], where: str, document: dict[str, Any]) -> list[str]:
     problems: list[str] = []
-    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    fields = {f.name: f for f in dataclasses.fields(cls)}
     hints = typing.get_type_hints(cls)
     properties: dict[str, Any] = schema.get("properties", {})
     required = set(schema.get("required", []))
@@ -367,7 +367,7 @@ def operation_problems(document: dict[str, Any]) -> list[str]:
                 if returned is not endpoint.model and endpoint.model not in typing.get_type_hints(returned).values():
                     problems.append(f"{where}: returns {returned!r}, not {endpoint.model.__name__}")
                 if operation_id == "datasets.list":
-                    iterate = resource.iterate
+                    iterate = getattr(resource, "iterate")  # noqa: B009
                     walk = {name: wanted[name] for name in wanted.keys() - PAGING}
                     problems += signature_problems(
                         iterate, walk, path, f"{flavour} datasets.iterate", document, own=ITERATE_OWN
