@@ -6,13 +6,10 @@ log line; orgs and tokens minted with the real operator CLI on the same file.
 from __future__ import annotations
 
 import collections
-import ctypes
 import json
 import os
 import shutil
-import signal
 import subprocess
-import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -43,10 +40,11 @@ def base_env(**settings: str) -> dict[str, str]:
     return env
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child, before exec
-    # Linux: the server gets SIGTERM if pytest dies without running its finalizers (SIGKILL).
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+def dying_with_this_process(command: list[str]) -> list[str]:
+    """On Linux, the command gets SIGTERM should pytest die without running its finalizers (say
+    by SIGKILL), so no server outlives its tests; util-linux's setpriv sets that before exec."""
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "TERM", *command] if setpriv else command
 
 
 @dataclass
@@ -73,14 +71,13 @@ class ServerProcess:
 def start_server(database_url: str, **settings: str) -> ServerProcess:
     """Starts the server and waits for its ``listening`` line; kills it if it does not come."""
     process = subprocess.Popen(
-        [node(), "--import", "tsx", "apps/server/src/main.ts"],
+        dying_with_this_process([node(), "--import", "tsx", "apps/server/src/main.ts"]),
         cwd=REPO_ROOT,
         env=base_env(HOST="127.0.0.1", PORT="0", DATABASE_URL=database_url, LOG_LEVEL="info", **settings),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
     )
     lines: collections.deque[str] = collections.deque(maxlen=200)
     listening = threading.Event()

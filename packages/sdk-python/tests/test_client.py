@@ -354,6 +354,13 @@ def test_errors_survive_pickling(connect: Connect, acme: Org) -> None:
     )
 
 
+def test_the_token_is_in_no_repr(connect: Connect, acme: Org) -> None:
+    client = connect(acme.runtime)
+    for text in (repr(client), repr(client._config), repr(client.datasets)):
+        assert acme.runtime not in text
+    assert repr(client) == f"Znyx(base_url={client.base_url!r})"
+
+
 def test_the_client_closes_its_connections_but_not_yours(server: Server, acme: Org) -> None:
     with Znyx(token=acme.runtime, base_url=server.url) as client:
         client.me()

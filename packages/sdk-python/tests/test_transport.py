@@ -64,14 +64,14 @@ def test_retry_after_in_seconds_is_waited_for() -> None:
     with peer(Answer(429, {"detail": "over"}, {"Retry-After": "1"}), OK_PAGE) as p, client_of(p.url) as client:
         client.datasets.list(ORG)
     assert len(p.requests) == 2
-    assert 0.95 <= p.gaps()[0] < 3.0
+    assert 0.95 <= p.gaps()[0] < 5.0
 
 
 def test_retry_after_as_an_http_date_is_waited_for() -> None:
     when = formatdate(time.time() + 2, usegmt=True)  # whole seconds: 1 to 2 s from now
     with peer(Answer(503, {"detail": "down"}, {"Retry-After": when}), OK_PAGE) as p, client_of(p.url) as client:
         client.datasets.list(ORG)
-    assert 0.9 <= p.gaps()[0] < 3.5
+    assert 0.9 <= p.gaps()[0] < 5.0
 
 
 def test_a_retry_after_beyond_max_retry_delay_is_raised_at_once() -> None:
@@ -80,12 +80,12 @@ def test_a_retry_after_beyond_max_retry_delay_is_raised_at_once() -> None:
         started = time.monotonic()
         with pytest.raises(RateLimitError) as caught:
             client.datasets.list(ORG)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 2.5  # waiting the 5 s cap would take longer
     assert len(p.requests) == 1
     assert caught.value.retry_after == 120.0
 
 
-def test_backoff_waits_grow_and_stay_under_their_ceiling() -> None:
+def test_backoff_waits_stay_under_their_doubling_ceiling() -> None:
     base = 0.05
     with peer(UNAVAILABLE) as p, client_of(p.url, max_retries=4, retry_base_delay=base) as client:
         with pytest.raises(ServiceUnavailableError):
@@ -93,7 +93,7 @@ def test_backoff_waits_grow_and_stay_under_their_ceiling() -> None:
     gaps = p.gaps()
     assert len(gaps) == 4
     for retry, gap in enumerate(gaps, start=1):
-        assert gap <= base * 2 ** (retry - 1) + 0.25, gaps
+        assert gap <= base * 2 ** (retry - 1) + 0.5, gaps  # the ceiling, and time to answer
 
 
 def test_a_post_is_never_retried() -> None:
@@ -130,13 +130,13 @@ def test_a_stalled_answer_times_out_and_the_get_is_retried() -> None:
         started = time.monotonic()
         assert client.datasets.list(ORG).total == 1
     assert len(p.requests) == 2
-    assert 0.45 <= time.monotonic() - started < 3.0
+    assert 0.45 <= time.monotonic() - started < 5.0
 
     with peer(Stall(10)) as p, client_of(p.url, timeout=0.3, max_retries=0) as client:
         started = time.monotonic()
         with pytest.raises(ZnyxTimeoutError) as caught:
             client.me()
-    assert time.monotonic() - started < 3.0
+    assert time.monotonic() - started < 5.0
     assert isinstance(caught.value, ZnyxNetworkError) and "timed out" in str(caught.value)
 
 
@@ -253,7 +253,7 @@ def test_the_async_client_times_out() -> None:
     with peer(Stall(10)) as p:
         started = time.monotonic()
         asyncio.run(main(p.url))
-    assert len(p.requests) == 2 and time.monotonic() - started < 4.0
+    assert len(p.requests) == 2 and time.monotonic() - started < 6.0
 
 
 def test_the_real_servers_rate_limit_is_a_rate_limit_error(server: Server, acme: Org) -> None:
@@ -265,8 +265,9 @@ def test_the_real_servers_rate_limit_is_a_rate_limit_error(server: Server, acme:
             started = time.monotonic()
             with pytest.raises(RateLimitError) as caught:
                 client.datasets.list(acme.id)
-            # Its Retry-After is longer than max_retry_delay: raised without waiting.
-            assert time.monotonic() - started < 1.0
+            # Its Retry-After (the rest of the minute) is longer than max_retry_delay: raised without
+            # waiting, where two waits of max_retry_delay would take 2 s.
+            assert time.monotonic() - started < 1.9
     finally:
         limited.stop()
     error = caught.value

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Generator, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, Union
 from urllib.parse import quote, urlencode
 
@@ -53,11 +53,11 @@ USER_AGENT = f"znyx-sdk-python/{__version__} httpx/{httpx.__version__}"
 class ClientConfig:
     """A client's settings, resolved once (arguments first, then the environment)."""
 
-    token: str
+    token: str = field(repr=False)
     base_url: str
     timeout: httpx.Timeout
     retry: RetryPolicy
-    headers: tuple[tuple[str, str], ...]
+    headers: tuple[tuple[str, str], ...] = field(repr=False)  # Authorization among them
 
     @classmethod
     def resolve(
@@ -132,8 +132,8 @@ class RequestSpec:
     method: str
     url: str
     params: tuple[tuple[str, str], ...]
-    headers: tuple[tuple[str, str], ...]
-    content: bytes | None
+    headers: tuple[tuple[str, str], ...] = field(repr=False)  # Authorization among them
+    content: bytes | None = field(repr=False)
 
     def build(self, http: httpx.Client | httpx.AsyncClient, timeout: httpx.Timeout) -> httpx.Request:
         """The ``httpx.Request``, built by the client that sends it (so its own defaults apply)."""
