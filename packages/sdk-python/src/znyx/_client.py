@@ -1,0 +1,225 @@
+"""The synchronous client, :class:`Znyx`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+
+from . import _operations as ops
+from ._core import DEFAULT_TIMEOUT, Call, ClientConfig, Wait, exchange
+from ._models import (
+    CatalogPage,
+    Dataset,
+    DatasetFacets,
+    DatasetPage,
+    DatasetSource,
+    InstallResult,
+    NewSample,
+    SamplePage,
+    Whoami,
+)
+
+__all__ = ["Datasets", "Znyx"]
+
+T = TypeVar("T")
+
+
+class Znyx:
+    """A client of the ZNYX Datasets API.
+
+    >>> client = Znyx(token="znyx_rt_…", base_url="http://127.0.0.1:3000")  # doctest: +SKIP
+
+    ``token`` defaults to ``$ZNYX_TOKEN``; ``base_url`` to ``$ZNYX_BASE_URL``, else
+    ``https://api.znyx.ai``. ``timeout`` (seconds, or an ``httpx.Timeout``; ``None`` for none)
+    applies to connecting and to every wait for data, per attempt. GET requests are retried up to
+    ``max_retries`` times after a 429, a 503 or a network error, with exponential backoff and full
+    jitter from ``retry_base_delay``, or after the ``Retry-After`` the server asked for, if that is
+    at most ``max_retry_delay``; POST requests never are. ``http_client`` is an ``httpx.Client``
+    of yours (proxies, certificates, transports); it is not closed by :meth:`close`.
+
+    Use it as a context manager, or call :meth:`close`, to release its connections.
+    """
+
+    datasets: Datasets
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        retry_base_delay: float = 0.5,
+        max_retry_delay: float = 60.0,
+        headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        self._config = ClientConfig.resolve(
+            token=token,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_base_delay=retry_base_delay,
+            max_retry_delay=max_retry_delay,
+            headers=headers,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else httpx.Client()
+        self.datasets = Datasets(self)
+
+    @property
+    def base_url(self) -> str:
+        return self._config.base_url
+
+    def me(self) -> Whoami:
+        """``GET /v1/me``: the calling token's org, kind, scopes and expiry."""
+        return self._run(ops.whoami())
+
+    def close(self) -> None:
+        """Closes the connections (unless the ``httpx.Client`` was yours)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Znyx:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Znyx(base_url={self._config.base_url!r})"
+
+    def _run(self, call: Call[T]) -> T:
+        steps = exchange(self._config, call)
+        step = next(steps)
+        try:
+            while True:
+                if isinstance(step, Wait):
+                    time.sleep(step.seconds)
+                    step = steps.send(None)
+                    continue
+                request = step.build(self._http, self._config.timeout)
+                try:
+                    response = self._http.send(request)
+                except httpx.RequestError as error:
+                    step = steps.send(error)
+                else:
+                    step = steps.send(response)
+        except StopIteration as done:
+            result: T = done.value
+            return result
+
+
+class Datasets:
+    """``client.datasets``: List Datasets and the other dataset endpoints."""
+
+    def __init__(self, client: Znyx) -> None:
+        self._client = client
+
+    def list(
+        self,
+        org_id: str,
+        *,
+        category: str | None = None,
+        categories: str | Iterable[str] | None = None,
+        source: DatasetSource | None = None,
+        q: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> DatasetPage:
+        """``GET /v1/orgs/{org_id}/datasets``: one page of the org's datasets, newest first.
+
+        ``categories`` (e.g. ``["pii", "toxicity"]``) and ``category`` unite; ``source`` is
+        ``znyx_sample``, ``industry_standard`` or ``customer``; ``q`` matches a case-insensitive
+        substring of the name; ``limit`` is 1–200 (default 50)."""
+        return self._client._run(
+            ops.list_datasets(
+                org_id, category=category, categories=categories, source=source, q=q, limit=limit, offset=offset
+            )
+        )
+
+    def iterate(
+        self,
+        org_id: str,
+        *,
+        category: str | None = None,
+        categories: str | Iterable[str] | None = None,
+        source: DatasetSource | None = None,
+        q: str | None = None,
+        page_size: int = 100,
+    ) -> Iterator[Dataset]:
+        """Every matching dataset, each once, fetching ``page_size`` (1–200) per request as needed."""
+        walk = ops.DatasetWalk(
+            org_id, category=category, categories=categories, source=source, q=q, page_size=page_size
+        )
+        while (call := walk.next_call()) is not None:
+            yield from walk.receive(*self._client._run(call))
+
+    def facets(
+        self,
+        org_id: str,
+        *,
+        category: str | None = None,
+        categories: str | Iterable[str] | None = None,
+        source: DatasetSource | None = None,
+        q: str | None = None,
+    ) -> DatasetFacets:
+        """``GET /v1/orgs/{org_id}/datasets/facets``: counts per source and per category."""
+        return self._client._run(ops.facets(org_id, category=category, categories=categories, source=source, q=q))
+
+    def catalog(
+        self,
+        org_id: str,
+        *,
+        category: str | None = None,
+        categories: str | Iterable[str] | None = None,
+        source: DatasetSource | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> CatalogPage:
+        """``GET /v1/orgs/{org_id}/datasets/catalog``: everything installable, with ``installed``."""
+        return self._client._run(
+            ops.catalog(org_id, category=category, categories=categories, source=source, limit=limit, offset=offset)
+        )
+
+    def install(self, org_id: str, catalog_id: str) -> InstallResult:
+        """``POST /v1/orgs/{org_id}/datasets/install``: idempotent; ``created`` tells 201 from 200."""
+        return self._client._run(ops.install(org_id, catalog_id))
+
+    def create(
+        self,
+        org_id: str,
+        name: str,
+        *,
+        description: str | None = None,
+        category: str | None = None,
+        is_public: bool | None = None,
+        samples: Iterable[NewSample | Mapping[str, Any]] | None = None,
+    ) -> Dataset:
+        """``POST /v1/orgs/{org_id}/datasets``: a ``customer`` dataset with its samples (all or
+        nothing; up to 10,000). A sample is a :class:`NewSample` or a dict of the same fields."""
+        return self._client._run(
+            ops.create(
+                org_id, name=name, description=description, category=category, is_public=is_public, samples=samples
+            )
+        )
+
+    def get(self, org_id: str, dataset_id: str) -> Dataset:
+        """``GET /v1/orgs/{org_id}/datasets/{dataset_id}``."""
+        return self._client._run(ops.get(org_id, dataset_id))
+
+    def samples(
+        self, org_id: str, dataset_id: str, *, limit: int | None = None, offset: int | None = None
+    ) -> SamplePage:
+        """``GET /v1/orgs/{org_id}/datasets/{dataset_id}/samples``: one page of rows, in order
+        (``limit`` 1–1000, default 100)."""
+        return self._client._run(ops.samples(org_id, dataset_id, limit=limit, offset=offset))

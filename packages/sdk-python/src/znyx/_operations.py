@@ -1,0 +1,225 @@
+"""The API's operations, one builder each, shared by :class:`~znyx.Znyx` and
+:class:`~znyx.AsyncZnyx`: a client method builds its :class:`~znyx._core.Call` here and runs it.
+
+:data:`ENDPOINTS` is what ``tests/test_openapi_contract.py`` compares with openapi.json.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ._core import Call, Endpoint, comma_list, query
+from ._models import (
+    CatalogPage,
+    Dataset,
+    DatasetFacets,
+    DatasetPage,
+    DatasetSource,
+    InstallResult,
+    NewSample,
+    SamplePage,
+    Whoami,
+)
+
+__all__ = ["ENDPOINTS", "DatasetWalk"]
+
+WHOAMI = Endpoint("auth.whoami", "GET", "/v1/me", "me", frozenset({200}), Whoami)
+LIST = Endpoint(
+    "datasets.list", "GET", "/v1/orgs/{org_id}/datasets", "datasets.list", frozenset({200}), DatasetPage
+)
+FACETS = Endpoint(
+    "datasets.facets", "GET", "/v1/orgs/{org_id}/datasets/facets", "datasets.facets", frozenset({200}), DatasetFacets
+)
+CATALOG = Endpoint(
+    "datasets.catalog", "GET", "/v1/orgs/{org_id}/datasets/catalog", "datasets.catalog", frozenset({200}), CatalogPage
+)
+INSTALL = Endpoint(
+    "datasets.install",
+    "POST",
+    "/v1/orgs/{org_id}/datasets/install",
+    "datasets.install",
+    frozenset({200, 201}),
+    Dataset,
+)
+CREATE = Endpoint(
+    "datasets.create", "POST", "/v1/orgs/{org_id}/datasets", "datasets.create", frozenset({201}), Dataset
+)
+GET = Endpoint(
+    "datasets.get", "GET", "/v1/orgs/{org_id}/datasets/{dataset_id}", "datasets.get", frozenset({200}), Dataset
+)
+SAMPLES = Endpoint(
+    "datasets.samples",
+    "GET",
+    "/v1/orgs/{org_id}/datasets/{dataset_id}/samples",
+    "datasets.samples",
+    frozenset({200}),
+    SamplePage,
+)
+
+ENDPOINTS: Mapping[str, Endpoint] = {
+    e.operation_id: e for e in (WHOAMI, LIST, FACETS, CATALOG, INSTALL, CREATE, GET, SAMPLES)
+}
+
+
+def whoami() -> Call[Whoami]:
+    return Call(WHOAMI, lambda _status, data: Whoami.from_dict(data), path_params={})
+
+
+def _filters(
+    category: str | None, categories: str | Iterable[str] | None, source: DatasetSource | None
+) -> dict[str, Any]:
+    return {"category": category, "categories": comma_list(categories), "source": source}
+
+
+def list_datasets(
+    org_id: str,
+    *,
+    category: str | None,
+    categories: str | Iterable[str] | None,
+    source: DatasetSource | None,
+    q: str | None,
+    limit: int | None,
+    offset: int | None,
+) -> Call[DatasetPage]:
+    return Call(
+        LIST,
+        lambda _status, data: DatasetPage.from_dict(data),
+        path_params={"org_id": org_id},
+        query=query(**_filters(category, categories, source), q=q, limit=limit, offset=offset),
+    )
+
+
+def facets(
+    org_id: str,
+    *,
+    category: str | None,
+    categories: str | Iterable[str] | None,
+    source: DatasetSource | None,
+    q: str | None,
+) -> Call[DatasetFacets]:
+    return Call(
+        FACETS,
+        lambda _status, data: DatasetFacets.from_dict(data),
+        path_params={"org_id": org_id},
+        query=query(**_filters(category, categories, source), q=q),
+    )
+
+
+def catalog(
+    org_id: str,
+    *,
+    category: str | None,
+    categories: str | Iterable[str] | None,
+    source: DatasetSource | None,
+    limit: int | None,
+    offset: int | None,
+) -> Call[CatalogPage]:
+    return Call(
+        CATALOG,
+        lambda _status, data: CatalogPage.from_dict(data),
+        path_params={"org_id": org_id},
+        query=query(**_filters(category, categories, source), limit=limit, offset=offset),
+    )
+
+
+def install(org_id: str, catalog_id: str) -> Call[InstallResult]:
+    return Call(
+        INSTALL,
+        lambda status, data: InstallResult(dataset=Dataset.from_dict(data), created=status == 201),
+        path_params={"org_id": org_id},
+        body={"catalog_id": catalog_id},
+    )
+
+
+def create(
+    org_id: str,
+    *,
+    name: str,
+    description: str | None,
+    category: str | None,
+    is_public: bool | None,
+    samples: Iterable[NewSample | Mapping[str, Any]] | None,
+) -> Call[Dataset]:
+    body: dict[str, Any] = {"name": name}
+    # Unset arguments are left out, so the API's defaults apply.
+    if description is not None:
+        body["description"] = description
+    if category is not None:
+        body["category"] = category
+    if is_public is not None:
+        body["is_public"] = is_public
+    if samples is not None:
+        body["samples"] = [s.to_dict() if isinstance(s, NewSample) else dict(s) for s in samples]
+    return Call(
+        CREATE, lambda _status, data: Dataset.from_dict(data), path_params={"org_id": org_id}, body=body
+    )
+
+
+def get(org_id: str, dataset_id: str) -> Call[Dataset]:
+    return Call(
+        GET, lambda _status, data: Dataset.from_dict(data), path_params={"org_id": org_id, "dataset_id": dataset_id}
+    )
+
+
+def samples(org_id: str, dataset_id: str, *, limit: int | None, offset: int | None) -> Call[SamplePage]:
+    return Call(
+        SAMPLES,
+        lambda _status, data: SamplePage.from_dict(data),
+        path_params={"org_id": org_id, "dataset_id": dataset_id},
+        query=query(limit=limit, offset=offset),
+    )
+
+
+class DatasetWalk:
+    """The state of one ``datasets.iterate``: which page to ask for next, and which datasets are new.
+
+    It pages by ``next_cursor`` when the answer carries one (List Datasets' keyset paging: the
+    next page is asked for with ``cursor``, and a ``null`` cursor ends the walk), and by
+    ``offset`` otherwise, moving by what was received so a short page never skips a dataset.
+    Ids already yielded are skipped, so a dataset created during an offset walk (which shifts the
+    newest-first order) is not yielded twice.
+    """
+
+    def __init__(
+        self,
+        org_id: str,
+        *,
+        category: str | None,
+        categories: str | Iterable[str] | None,
+        source: DatasetSource | None,
+        q: str | None,
+        page_size: int,
+    ) -> None:
+        self._org_id = org_id
+        self._query = query(**_filters(category, categories, source), q=q, limit=page_size)
+        self._seen: set[str] = set()
+        self._offset = 0
+        self._cursor: str | None = None
+        self._done = False
+
+    def next_call(self) -> Call[tuple[DatasetPage, Any]] | None:
+        """The next page's call, or ``None`` when the walk is over."""
+        if self._done:
+            return None
+        position = (("cursor", self._cursor),) if self._cursor is not None else query(offset=self._offset or None)
+        return Call(
+            LIST,
+            lambda _status, data: (DatasetPage.from_dict(data), data),
+            path_params={"org_id": self._org_id},
+            query=self._query + position,
+        )
+
+    def receive(self, page: DatasetPage, data: Any) -> list[Dataset]:
+        """Takes a page in; returns its datasets not seen before, in order."""
+        fresh = [d for d in page.datasets if d.id not in self._seen]
+        self._seen.update(d.id for d in fresh)
+        if isinstance(data, dict) and "next_cursor" in data:
+            cursor = data["next_cursor"]
+            previous, self._cursor = self._cursor, cursor if isinstance(cursor, str) and cursor else None
+            # A cursor handed back unchanged would ask for the same page forever.
+            self._done = self._cursor is None or self._cursor == previous or not page.datasets
+        else:
+            self._offset += len(page.datasets)
+            self._done = not page.datasets or self._offset >= page.total
+        return fresh
