@@ -163,4 +163,4 @@ def dataset(index: int) -> dict[str, Any]:
 
 
 def page(datasets: Sequence[Mapping[str, Any]], *, total: int, offset: int = 0, **extra: Any) -> dict[str, Any]:
-    return {"total": total, "limit": 50, "offset": offset, "datasets": list(datasets), **extra}
+    return {"total": total, "limit": 50, "offset": offset, "next_cursor": None, "datasets": list(datasets), **extra}

@@ -152,6 +152,31 @@ def test_iterate_walks_every_page_and_yields_each_dataset_once(connect: Connect,
     assert len(list(client.datasets.iterate(acme.id, q=tag, page_size=200))) == 7
 
 
+def test_iterate_visits_every_dataset_once_while_others_are_created(connect: Connect, acme: Org) -> None:
+    client = connect(acme.ci)
+    tag = unique("churn")
+    for n in range(6):
+        client.datasets.create(acme.id, f"{tag} {n}", category="bias")
+    before = {d.id for d in client.datasets.list(acme.id, q=tag, limit=200).datasets}
+    walked = []
+    for i, dataset in enumerate(client.datasets.iterate(acme.id, q=tag, page_size=2)):
+        walked.append(dataset.id)
+        # Newer datasets (which an offset walk would shift by) appear as the walk goes.
+        client.datasets.create(acme.id, f"{tag} new {i}", category="bias")
+    assert before <= set(walked)
+    assert len(walked) == len(set(walked))
+
+
+def test_list_continues_after_a_cursor(connect: Connect, acme: Org) -> None:
+    client = connect(acme.runtime)
+    first = client.datasets.list(acme.id, limit=2)
+    assert first.next_cursor is not None
+    second = client.datasets.list(acme.id, limit=2, cursor=first.next_cursor)
+    assert [d.id for d in first.datasets + second.datasets] == [
+        d.id for d in client.datasets.list(acme.id, limit=4).datasets
+    ]
+
+
 def test_iterate_is_lazy_and_fails_like_list(connect: Connect, acme: Org) -> None:
     walk = connect(acme.runtime).datasets.iterate(acme.id, page_size=0)
     # Nothing is sent until the first item is asked for; then the 422 of page_size 0.

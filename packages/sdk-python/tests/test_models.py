@@ -38,7 +38,9 @@ def test_models_are_frozen_and_compare_by_value() -> None:
 
 
 def test_unknown_fields_are_ignored() -> None:
-    page = DatasetPage.from_dict({"total": 1, "limit": 1, "offset": 0, "datasets": [{**DATASET, "x": 1}], "y": []})
+    page = DatasetPage.from_dict(
+        {"total": 1, "limit": 1, "offset": 0, "next_cursor": None, "datasets": [{**DATASET, "x": 1}], "y": []}
+    )
     assert page.datasets[0].name == DATASET["name"]
 
 
@@ -68,7 +70,7 @@ def test_a_missing_required_field_is_refused_even_when_it_may_be_null() -> None:
 
 
 def test_problems_deep_in_a_page_name_their_path() -> None:
-    data = {"total": 2, "limit": 2, "offset": 0, "datasets": [DATASET, {**DATASET, "updated_at": None}]}
+    data = {"total": 2, "limit": 2, "offset": 0, "next_cursor": None, "datasets": [DATASET, {**DATASET, "updated_at": None}]}
     with pytest.raises(ModelError, match=r"^DatasetPage\.datasets\[1\]\.updated_at: must not be null$"):
         DatasetPage.from_dict(data)
     with pytest.raises(ModelError, match=r"^DatasetPage: expected an object, got an array$"):

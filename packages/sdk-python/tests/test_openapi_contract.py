@@ -405,12 +405,13 @@ def _list_datasets(document: dict[str, Any]) -> dict[str, Any]:
     return operation
 
 
-def _with_cursor(document: dict[str, Any]) -> None:
-    # What issue 10 brings (the spec's "Paging at depth"): cursor in, next_cursor out.
-    _list_datasets(document)["parameters"].append({"in": "query", "name": "cursor", "schema": {"type": "string"}})
+def _without_cursor(document: dict[str, Any]) -> None:
+    # Keyset paging taken back: cursor in, next_cursor out.
+    operation = _list_datasets(document)
+    operation["parameters"] = [p for p in operation["parameters"] if p["name"] != "cursor"]
     page = document["components"]["schemas"]["DatasetPage"]
-    page["properties"]["next_cursor"] = {"type": ["string", "null"]}
-    page["required"].append("next_cursor")
+    del page["properties"]["next_cursor"]
+    page["required"].remove("next_cursor")
 
 
 def _nullable_name(document: dict[str, Any]) -> None:
@@ -452,7 +453,7 @@ def _new_error_status(document: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("change", "named"),
     [
-        (_with_cursor, ["DatasetPage.next_cursor: in the document", "datasets.list: the document's parameter cursor"]),
+        (_without_cursor, ["DatasetPage.next_cursor: in DatasetPage, not in the document", "argument cursor is not a parameter"]),
         (_nullable_name, ["Dataset.name: the document allows null"]),
         (_new_source, ["Dataset.source: Literal"]),
         (_optional_total, ["DatasetPage.total: optional in the document"]),

@@ -136,15 +136,24 @@ class AsyncDatasets:
         q: str | None = None,
         limit: int | None = None,
         offset: int | None = None,
+        cursor: str | None = None,
     ) -> DatasetPage:
         """``GET /v1/orgs/{org_id}/datasets``: one page of the org's datasets, newest first.
 
         ``categories`` (e.g. ``["pii", "toxicity"]``) and ``category`` unite; ``source`` is
         ``znyx_sample``, ``industry_standard`` or ``customer``; ``q`` matches a case-insensitive
-        substring of the name; ``limit`` is 1–200 (default 50)."""
+        substring of the name; ``limit`` is 1–200 (default 50); ``cursor`` is a page's
+        ``next_cursor``, to continue after it (with the same filters)."""
         return await self._client._run(
             ops.list_datasets(
-                org_id, category=category, categories=categories, source=source, q=q, limit=limit, offset=offset
+                org_id,
+                category=category,
+                categories=categories,
+                source=source,
+                q=q,
+                limit=limit,
+                offset=offset,
+                cursor=cursor,
             )
         )
 
@@ -163,7 +172,7 @@ class AsyncDatasets:
             org_id, category=category, categories=categories, source=source, q=q, page_size=page_size
         )
         while (call := walk.next_call()) is not None:
-            for dataset in walk.receive(*await self._client._run(call)):
+            for dataset in walk.receive(await self._client._run(call)):
                 yield dataset
 
     async def facets(

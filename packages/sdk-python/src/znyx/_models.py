@@ -102,9 +102,11 @@ class DatasetPage(Model):
     """One page of List Datasets (schema ``DatasetPage``)."""
 
     total: int
-    """Every match, ignoring ``limit`` and ``offset``."""
+    """Every match, ignoring ``limit``, ``offset`` and ``cursor``."""
     limit: int
     offset: int
+    next_cursor: str | None
+    """Pass as ``cursor`` for the page after this one; ``None`` on the last page."""
     datasets: tuple[Dataset, ...]
 
 

@@ -81,12 +81,13 @@ def list_datasets(
     q: str | None,
     limit: int | None,
     offset: int | None,
+    cursor: str | None,
 ) -> Call[DatasetPage]:
     return Call(
         LIST,
         lambda _status, data: DatasetPage.from_dict(data),
         path_params={"org_id": org_id},
-        query=query(**_filters(category, categories, source), q=q, limit=limit, offset=offset),
+        query=query(**_filters(category, categories, source), q=q, limit=limit, offset=offset, cursor=cursor),
     )
 
 
@@ -172,13 +173,11 @@ def samples(org_id: str, dataset_id: str, *, limit: int | None, offset: int | No
 
 
 class DatasetWalk:
-    """The state of one ``datasets.iterate``: which page to ask for next, and which datasets are new.
+    """The state of one ``datasets.iterate``: which page to ask for next.
 
-    It pages by ``next_cursor`` when the answer carries one (List Datasets' keyset paging: the
-    next page is asked for with ``cursor``, and a ``null`` cursor ends the walk), and by
-    ``offset`` otherwise, moving by what was received so a short page never skips a dataset.
-    Ids already yielded are skipped, so a dataset created during an offset walk (which shifts the
-    newest-first order) is not yielded twice.
+    It pages by ``next_cursor`` (List Datasets' keyset paging: the next page is asked for with
+    ``cursor``, and ``None`` ends the walk), which visits every dataset that exists for the whole
+    walk exactly once, even while others are created or deleted, at the same cost at any depth.
     """
 
     def __init__(
@@ -193,33 +192,24 @@ class DatasetWalk:
     ) -> None:
         self._org_id = org_id
         self._query = query(**_filters(category, categories, source), q=q, limit=page_size)
-        self._seen: set[str] = set()
-        self._offset = 0
         self._cursor: str | None = None
         self._done = False
 
-    def next_call(self) -> Call[tuple[DatasetPage, Any]] | None:
+    def next_call(self) -> Call[DatasetPage] | None:
         """The next page's call, or ``None`` when the walk is over."""
         if self._done:
             return None
-        position = (("cursor", self._cursor),) if self._cursor is not None else query(offset=self._offset or None)
+        position = (("cursor", self._cursor),) if self._cursor is not None else ()
         return Call(
             LIST,
-            lambda _status, data: (DatasetPage.from_dict(data), data),
+            lambda _status, data: DatasetPage.from_dict(data),
             path_params={"org_id": self._org_id},
             query=self._query + position,
         )
 
-    def receive(self, page: DatasetPage, data: Any) -> list[Dataset]:
-        """Takes a page in; returns its datasets not seen before, in order."""
-        fresh = [d for d in page.datasets if d.id not in self._seen]
-        self._seen.update(d.id for d in fresh)
-        if isinstance(data, dict) and "next_cursor" in data:
-            cursor = data["next_cursor"]
-            previous, self._cursor = self._cursor, cursor if isinstance(cursor, str) and cursor else None
-            # A cursor handed back unchanged would ask for the same page forever.
-            self._done = self._cursor is None or self._cursor == previous or not page.datasets
-        else:
-            self._offset += len(page.datasets)
-            self._done = not page.datasets or self._offset >= page.total
-        return fresh
+    def receive(self, page: DatasetPage) -> list[Dataset]:
+        """Takes a page in; returns its datasets, in order."""
+        previous, self._cursor = self._cursor, page.next_cursor
+        # A cursor handed back unchanged would ask for the same page forever.
+        self._done = self._cursor is None or self._cursor == previous or not page.datasets
+        return list(page.datasets)
