@@ -166,9 +166,31 @@ describe('datasets.iterate', () => {
     expect(new Set(seen).size).toBe(BULK + 6);
     const requests = sent.slice(before);
     expect(requests).toHaveLength(3);
-    expect(
-      requests.map((r) => new URL(r.split(' ')[1] ?? '', server.url).searchParams.get('offset')),
-    ).toEqual(['0', '50', '100']);
+    // By cursor: the first page has none, each next one the page before's next_cursor.
+    const cursors = requests.map((r) =>
+      new URL(r.split(' ')[1] ?? '', server.url).searchParams.get('cursor'),
+    );
+    expect(cursors[0]).toBeNull();
+    expect(cursors.slice(1).every((c) => typeof c === 'string' && c.length > 0)).toBe(true);
+  });
+
+  it('visits every dataset that existed for the whole walk exactly once while others are created', async () => {
+    const churn = await createOrgWithTokens(server.store, 'Churn');
+    const client = createZnyx({ token: churn.admin, baseUrl: server.url });
+    for (let i = 0; i < 30; i++)
+      await client.datasets.create({ orgId: churn.org.id, name: `Before ${i}`, samples: [] });
+    const all = await everyDataset(client, churn.org.id);
+    const seen: string[] = [];
+    let created = 0;
+    for await (const dataset of client.datasets.iterate({ orgId: churn.org.id, pageSize: 10 })) {
+      seen.push(dataset.id);
+      // Newer datasets, which would shift an offset walk, appear as it goes.
+      if (seen.length % 10 === 0) {
+        await client.datasets.create({ orgId: churn.org.id, name: `Mid-walk ${created++}`, samples: [] });
+      }
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const dataset of all) expect(seen).toContain(dataset.id);
   });
 
   it('passes the filters on every page', async () => {

@@ -73,6 +73,8 @@ export interface ListDatasetsParams extends DatasetFilters {
   /** 1–200, default 50. */
   limit?: ListQuery['limit'];
   offset?: ListQuery['offset'];
+  /** A page's `next_cursor`: continue after that page (with the same filters, and no offset). */
+  cursor?: ListQuery['cursor'];
 }
 
 export interface IterateDatasetsParams extends DatasetFilters {
@@ -136,7 +138,10 @@ export interface ZnyxClient {
   datasets: {
     /** `GET /v1/orgs/{org_id}/datasets`: one page of the org's datasets. */
     list(params: ListDatasetsParams, options?: CallOptions): Promise<DatasetPage>;
-    /** Every matching dataset, page after page (limit/offset), each once. */
+    /**
+     * Every matching dataset, page after page by cursor: each one that exists for the whole walk
+     * exactly once, even while others are created or deleted.
+     */
     iterate(params: IterateDatasetsParams, options?: CallOptions): AsyncGenerator<Dataset, void, undefined>;
     /** `GET /v1/orgs/{org_id}/datasets/facets`: counts per source and per category. */
     facets(params: DatasetFilters, options?: CallOptions): Promise<DatasetFacets>;
@@ -185,11 +190,11 @@ export function createZnyx(options: ZnyxOptions = {}): ZnyxClient {
     }),
   });
 
-  const list = async ({ orgId, limit, offset, ...filters }: ListDatasetsParams, call?: CallOptions) =>
+  const list = async ({ orgId, limit, offset, cursor, ...filters }: ListDatasetsParams, call?: CallOptions) =>
     (
       await unwrap(
         raw.GET('/v1/orgs/{org_id}/datasets', {
-          params: { path: { org_id: orgId }, query: { ...filterQuery(filters), limit, offset } },
+          params: { path: { org_id: orgId }, query: { ...filterQuery(filters), limit, offset, cursor } },
           signal: call?.signal,
         }),
       )
@@ -201,21 +206,13 @@ export function createZnyx(options: ZnyxOptions = {}): ZnyxClient {
     datasets: {
       list,
       async *iterate({ pageSize = 100, ...filters }, call) {
-        // Offsets move with what was received, so a shorter page never skips a dataset; ids
-        // already yielded are skipped, so a dataset created meanwhile (which shifts the
-        // newest-first order) is not repeated.
-        const seen = new Set<string>();
-        let offset = 0;
-        for (;;) {
-          const page = await list({ ...filters, limit: pageSize, offset }, call);
-          for (const dataset of page.datasets) {
-            if (seen.has(dataset.id)) continue;
-            seen.add(dataset.id);
-            yield dataset;
-          }
-          offset += page.datasets.length;
-          if (page.datasets.length === 0 || offset >= page.total) return;
-        }
+        // Keyset paging: each page continues after the last one's next_cursor, null at the end.
+        let cursor: string | undefined;
+        do {
+          const page = await list({ ...filters, limit: pageSize, cursor }, call);
+          yield* page.datasets;
+          cursor = page.next_cursor ?? undefined;
+        } while (cursor);
       },
       facets: async ({ orgId, ...filters }, call) =>
         (
