@@ -9,12 +9,18 @@ import type { SQL } from 'drizzle-orm';
 /** The SQL that is spelled differently per engine. */
 export interface Dialect {
   readonly engine: 'sqlite' | 'postgres';
-  /** A timestamp column as the API prints it: ISO 8601, UTC, milliseconds, `Z`. */
+  /**
+   * A timestamp column as the API prints it (ISO 8601, UTC, milliseconds, `Z`), once the column
+   * is decoded as `iso`.
+   */
   isoTimestamp(column: SQL): SQL;
 }
 
-/** How a result column is decoded where the engines return it differently. */
-export type ColumnType = 'date' | 'boolean' | 'json' | 'bigint';
+/**
+ * How a result column is decoded where the engines return it differently; `iso` is a column
+ * selected with Dialect.isoTimestamp, which an engine may format in SQL or leave to its decoder.
+ */
+export type ColumnType = 'date' | 'boolean' | 'json' | 'bigint' | 'iso';
 
 export interface Statement<Row> {
   /**

@@ -206,10 +206,19 @@ export const listShapeName = (s: ListShape) =>
 /** Placeholder names of the categories of a shape: c0, c1, … */
 export const categoryPlaceholder = (i: number) => `c${i}`;
 
+/**
+ * A page's columns as stored, the timestamps under names of their own (`created`, `updated`):
+ * ranges are merged and ordered on these, and only the rows that leave are formatted.
+ */
+const PAGE_COLUMNS = sql.raw(
+  'id, name, description, category, trust_level, source, sample_count, is_public, created_by, ' +
+    'created_at AS created, updated_at AS updated',
+);
+
 /** The wire shape of a dataset (what the API sends), selected as such: no mapping per row. */
-const wireColumns = (d: Dialect) =>
+const wireColumns = (d: Dialect, created: string, updated: string) =>
   sql`id, name, description, category, trust_level, source, sample_count, is_public, created_by,
-      ${d.isoTimestamp(sql.raw('created_at'))} AS created_at, ${d.isoTimestamp(sql.raw('updated_at'))} AS updated_at`;
+      ${d.isoTimestamp(sql.raw(created))} AS created_at, ${d.isoTimestamp(sql.raw(updated))} AS updated_at`;
 
 /** The filters, without the category (each branch of a multi-category page names its own). */
 function filters(s: Pick<ListShape, 'source' | 'nameContains'>): SQL {
@@ -224,47 +233,44 @@ function filters(s: Pick<ListShape, 'source' | 'nameContains'>): SQL {
   );
 }
 
-/** The list order over the table's own columns (not the ISO text the page selects as created_at). */
+/** The list order over the table: the one its org indexes are in. */
 const TABLE_ORDER = sql.raw('ORDER BY datasets.created_at DESC, datasets.name, datasets.id');
-/** The same order over a page's rows: their ISO created_at sorts as the timestamp does. */
-const PAGE_ORDER = sql.raw('ORDER BY created_at DESC, name, id');
+/** The same order over ranges selected with PAGE_COLUMNS, for merging them. */
+const RANGE_ORDER = sql.raw('ORDER BY created DESC, name, id');
 
-/**
- * One category, or none: the page read straight off the index that leads with the filters and
- * continues in the list order, cut at `limit`.
- *
- * After a cursor (created_at, name, id), the rows that follow it in the list order are those of
- * the same instant with a greater (name, id), then every older one: two index ranges, each in
- * order and cut at `limit`, one after the other. So a page at any depth reads at most 2 × limit
- * index entries, and no engine is tempted into sorting what follows the cursor.
- */
-function singlePage(d: Dialect, s: ListShape, category: SQL | undefined, limit: SQL): SQL {
-  const where = (...extra: SQL[]) =>
-    sql.join([filters(s), ...(category ? [sql`category = ${category}`] : []), ...extra], sql` AND `);
-  const range = (...extra: SQL[]) =>
-    sql`SELECT ${wireColumns(d)} FROM datasets WHERE ${where(...extra)} ${TABLE_ORDER} LIMIT ${limit}`;
-  if (!s.after) return range();
-  const sameInstant = range(
-    sql`created_at = ${$('afterCreatedAt')}`,
-    sql`(name, id) > (${$('afterName')}, ${$('afterId')})`,
-  );
-  const older = range(sql`created_at < ${$('afterCreatedAt')}`);
-  return sql`SELECT * FROM (SELECT * FROM (${sameInstant}) AS same UNION ALL SELECT * FROM (${older}) AS older) AS after_cursor
-    ${PAGE_ORDER} LIMIT ${limit}`;
+function where(s: ListShape, category: SQL | undefined, ...extra: SQL[]): SQL {
+  return sql.join([filters(s), ...(category ? [sql`category = ${category}`] : []), ...extra], sql` AND `);
 }
 
+/** One index range in the list order, cut at `limit`: it reads no more than it returns. */
+const range = (s: ListShape, category: SQL | undefined, limit: SQL, ...extra: SQL[]) =>
+  sql`SELECT ${PAGE_COLUMNS} FROM datasets WHERE ${where(s, category, ...extra)} ${TABLE_ORDER} LIMIT ${limit}`;
+
 /**
- * Several categories: one index range per category, each already in the list order and cut at
- * the page's end, merged — at most (limit + offset) rows per category, however many match.
+ * The ranges a page is merged from. After a cursor (created_at, name, id), the rows that follow
+ * it are those of the same instant with a greater (name, id), then every older one: two ranges,
+ * so a page at any depth reads at most 2 × limit index entries and no engine is tempted to sort
+ * what follows the cursor. Several categories: those ranges for each category.
  */
-function mergedPage(d: Dialect, s: ListShape): SQL {
-  const branches = Array.from(
-    { length: s.categories },
-    (_, i) =>
-      sql`SELECT * FROM (${singlePage(d, s, sql`${$(categoryPlaceholder(i))}`, sql`${$('branchLimit')}`)}) AS b${sql.raw(String(i))}`,
+function ranges(s: ListShape, limit: SQL): SQL[] {
+  const categories: (SQL | undefined)[] =
+    s.categories === 0
+      ? [undefined]
+      : Array.from({ length: s.categories }, (_, i) => sql`${$(categoryPlaceholder(i))}`);
+  return categories.flatMap((category) =>
+    s.after
+      ? [
+          range(
+            s,
+            category,
+            limit,
+            sql`created_at = ${$('afterCreatedAt')}`,
+            sql`(name, id) > (${$('afterName')}, ${$('afterId')})`,
+          ),
+          range(s, category, limit, sql`created_at < ${$('afterCreatedAt')}`),
+        ]
+      : [range(s, category, limit)],
   );
-  return sql`SELECT * FROM (${sql.join(branches, sql` UNION ALL `)}) AS merged ${PAGE_ORDER}
-    LIMIT ${$('limit')} OFFSET ${$('offset')}`;
 }
 
 /** `total` as List Datasets counts it: a sum of counter rows, or a count when the name is searched. */
@@ -283,34 +289,52 @@ function total(s: ListShape): SQL {
     WHERE org_id = ${$('orgId')}${s.source ? sql` AND source = ${$('source')}` : sql``}${categories}`;
 }
 
-export interface ListRow extends Partial<DatasetRow> {
+/** The total and the org's version, as scalar subqueries: computed once per statement, not per row. */
+const totalAndVersion = (s: ListShape) =>
+  sql`(${total(s)}) AS total, (SELECT version FROM orgs WHERE id = ${$('orgId')}) AS version`;
+
+export interface ListRow extends DatasetRow {
   total: number;
   version: number;
 }
 
-/**
- * List Datasets in one statement, so one snapshot and one round trip: the total, the org's
- * version (for the answer cache and ETags) and the page, one row per dataset (the first two
- * repeated), or a single row with no dataset when the page is empty. The page holds `limit`
- * rows; callers ask one more to learn whether another page follows.
- */
 export type ListStatement = Statement<ListRow>;
 
+/**
+ * List Datasets in one statement, so one snapshot and one round trip: each row a dataset of the
+ * page in wire shape, with the total and the org's version (for the answer cache and ETags). An
+ * empty page has no row to carry those: then listTotals answers them. The page holds `limit`
+ * rows; callers ask one more to learn whether another page follows.
+ */
 export function listDatasets(shape: ListShape): ListStatement {
   return statement<ListRow>(
     listShapeName(shape),
     (d) => {
-      const page =
-        shape.categories > 1
-          ? mergedPage(d, shape)
-          : sql`${singlePage(d, shape, shape.categories === 1 ? sql`${$(categoryPlaceholder(0))}` : undefined, sql`${$('limit')}`)}
-              OFFSET ${$('offset')}`;
-      return sql`SELECT t.total, t.version, p.* FROM
-        (SELECT (${total(shape)}) AS total, (SELECT version FROM orgs WHERE id = ${$('orgId')}) AS version) AS t
-        LEFT JOIN (${page}) AS p ON 1 = 1
-        ORDER BY p.created_at DESC, p.name, p.id`;
+      const merged = ranges(shape, sql`${$('branchLimit')}`);
+      if (merged.length === 1) {
+        // One range: the page itself, read off the index with nothing to merge or sort.
+        return sql`SELECT ${totalAndVersion(shape)}, ${wireColumns(d, 'created_at', 'updated_at')}
+          FROM datasets WHERE ${where(shape, shape.categories === 1 ? sql`${$(categoryPlaceholder(0))}` : undefined)}
+          ${TABLE_ORDER} LIMIT ${$('limit')} OFFSET ${$('offset')}`;
+      }
+      // Ranges already in order, merged (no sort of what they hold), cut at the page.
+      const union = sql.join(
+        merged.map((part, i) => sql`SELECT * FROM (${part}) AS r${sql.raw(String(i))}`),
+        sql` UNION ALL `,
+      );
+      return sql`SELECT ${totalAndVersion(shape)}, ${wireColumns(d, 'created', 'updated')}
+        FROM (${union} ${RANGE_ORDER} LIMIT ${$('limit')} OFFSET ${$('offset')}) AS page ${RANGE_ORDER}`;
     },
-    { is_public: 'boolean', version: 'bigint' },
+    { is_public: 'boolean', version: 'bigint', created_at: 'iso', updated_at: 'iso' },
+  );
+}
+
+/** The total and version of a listing whose page is empty. */
+export function listTotals(shape: ListShape): Statement<{ total: number; version: number }> {
+  return statement<{ total: number; version: number }>(
+    `${listShapeName(shape)}:totals`,
+    () => sql`SELECT ${totalAndVersion(shape)}`,
+    { version: 'bigint' },
   );
 }
 

@@ -1019,13 +1019,9 @@ describe.each(TEST_ENGINES)('%s store', (engine) => {
               new RegExp(`Index Scan (Backward )?using ${pageIndex} on datasets`).test(line),
             );
       expect(ranged.length, text).toBe(ranges);
-      if (engine === 'postgres') {
-        // Each range is cut by a Limit right above it, so the scan stops at the page's end.
-        const lines = plan.map((line) => line.trim());
-        for (const [i, line] of lines.entries()) {
-          if (line.includes(`using ${pageIndex} on datasets`)) expect(lines[i - 1], text).toMatch(/Limit/);
-        }
-      }
+      // The page is cut by a Limit; with one range nothing is sorted at all.
+      if (engine === 'postgres') expect(text).toMatch(/\bLimit\b/);
+      if (ranges === 1) expect(text).not.toMatch(engine === 'sqlite' ? /TEMP B-TREE/ : /\bSort\b/);
       return text;
     };
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { znyxSampleDatasets } from './catalog';
 import { DatasetNameTakenError, storeError } from './errors';
-import { all, type Executor, first, type Script, type Values } from './executor';
+import { all, type Executor, first, type MaybePromise, type Script, type Values } from './executor';
 import {
   DATASET_SOURCES,
   type DatasetFacets,
@@ -95,7 +95,7 @@ export type StoreMethods = {
 /** Every operation of the store, once, for every engine. */
 export function createStoreMethods(db: Executor): StoreMethods {
   const one = <Row>(rows: Row[]): Row | null => rows[0] ?? null;
-  const then = <T, R>(value: T | Promise<T>, next: (value: T) => R): R | Promise<R> =>
+  const then = <T, R>(value: MaybePromise<T>, next: (value: T) => MaybePromise<R>): MaybePromise<R> =>
     value instanceof Promise ? value.then(next) : next(value);
 
   return {
@@ -136,8 +136,19 @@ export function createStoreMethods(db: Executor): StoreMethods {
       }),
 
     listDatasets: (params) => {
-      const { statement, values } = listStatement(params);
-      return then(db.query(statement, values), (rows) => toDatasetPage(rows, params.limit));
+      const { shape, values } = listQuery(params);
+      const statement = q.listDatasets(shape);
+      return then(db.query(statement, values), (rows) =>
+        rows.length > 0
+          ? toDatasetPage(rows, params.limit)
+          : // No row carried the total: read it with the (still empty) page in one snapshot.
+            db.transaction('read', function* () {
+              const again = yield* all(statement, values);
+              if (again.length > 0) return toDatasetPage(again, params.limit);
+              const [totals] = yield* all(q.listTotals(shape), values);
+              return { total: totals?.total ?? 0, version: totals?.version ?? 0, datasets: [], next: null };
+            }),
+      );
     },
     datasetFacets: (filters) => {
       const { shape, values } = listQuery({ ...filters, limit: 0, offset: 0 });
@@ -232,19 +243,16 @@ function likePattern(text: string): string {
 }
 
 function toDatasetPage(rows: q.ListRow[], limit: number): DatasetPage {
-  const head = rows[0];
-  const datasets = rows.filter(
-    (row): row is q.ListRow & DatasetRow => row.id !== null && row.id !== undefined,
+  const head = rows[0] as q.ListRow;
+  const more = rows.length > limit;
+  const datasets = (more ? rows.slice(0, limit) : rows).map(
+    ({ total: _total, version: _version, ...row }): DatasetRow => row,
   );
-  const more = datasets.length > limit;
-  const page = (more ? datasets.slice(0, limit) : datasets).map(
-    ({ total: _total, version: _version, ...row }) => row,
-  );
-  const last = page[page.length - 1];
+  const last = datasets[datasets.length - 1];
   return {
-    total: head?.total ?? 0,
-    version: head?.version ?? 0,
-    datasets: page,
+    total: head.total,
+    version: head.version,
+    datasets,
     next: more && last ? { createdAt: new Date(last.created_at), name: last.name, id: last.id } : null,
   };
 }

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { isoFromMs } from './sqlite-executor';
+
+describe('isoFromMs', () => {
+  it('prints what Date#toISOString prints, at the edges of days, years and centuries', () => {
+    const edges = [0, 1, 999, 86_399_999, 86_400_000, 951_782_400_000, 951_868_799_999, 4_102_444_800_000];
+    for (const ms of [...edges, 253_402_300_799_999]) expect(isoFromMs(ms)).toBe(new Date(ms).toISOString());
+  });
+
+  it('agrees with Date#toISOString on 100,000 instants spread over years 1970 to 9999', () => {
+    let seed = 20261202;
+    for (let i = 0; i < 100_000; i++) {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      const ms = Math.floor((seed / 2 ** 31) * 253_402_300_799_999);
+      expect(isoFromMs(ms)).toBe(new Date(ms).toISOString());
+    }
+  });
+});
