@@ -479,6 +479,7 @@ describe.each(TEST_ENGINES)('over %s', (engine) => {
         limit: 'query',
         offset: 'query',
         cursor: 'query',
+        'If-None-Match': 'header',
       });
     });
 

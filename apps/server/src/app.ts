@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import {
+  type AnswerCache,
   appRouter,
   createContext,
   type FailedCredentialLimiter,
@@ -13,13 +15,12 @@ import {
 import type { Store } from '@znyx/db';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
-import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
-import { type CallFailures, errorHeaders, MAX_BATCH_CALLS, MAX_BODY_BYTES, recordCallError } from './errors';
-import { type Logger, safeError } from './logger';
+import { errorHeaders, MAX_BATCH_CALLS, MAX_BODY_BYTES, recordCallError } from './errors';
+import type { Logger } from './logger';
 import { buildOpenApiDocument, docsDocument } from './openapi';
 import { parseQueryString } from './query-string';
-import { assignRequestId } from './request-id';
+import { rememberMethod, requestLog } from './request-log';
 import { restApi } from './rest';
 
 export interface AppDeps {
@@ -31,6 +32,8 @@ export interface AppDeps {
   failedCredentialLimiter?: FailedCredentialLimiter;
   /** Express's `trust proxy`: which proxies' X-Forwarded-For names the client (default: none). */
   trustProxy?: boolean | number | string;
+  /** Serialised GET answers, served again while their org's version stands; none: off. */
+  answers?: AnswerCache;
   /** The built Console, served at /console when it holds an index.html (default: apps/console/dist). */
   consoleDir?: string;
   /**
@@ -49,6 +52,7 @@ export function createApp({
   rateLimiter,
   failedCredentialLimiter,
   trustProxy = false,
+  answers,
   consoleDir = DEFAULT_CONSOLE_DIR,
   corsOrigins = ['*'],
 }: AppDeps): express.Express {
@@ -57,7 +61,7 @@ export function createApp({
     createContext({
       store,
       headers: req.headers,
-      requestId: String(req.id),
+      requestId: req.id,
       clientAddress: req.ip ?? 'unknown',
       rateLimiter,
       failedCredentialLimiter,
@@ -67,31 +71,7 @@ export function createApp({
   app.set('query parser', parseQueryString);
   const openApiDocument = buildOpenApiDocument();
 
-  // One line per request: its method, path, status and time, and what failed in it.
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: assignRequestId,
-      customLogLevel: (_req, res, err) =>
-        res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info',
-      customProps: (_req, res) => {
-        const failures = (res as { locals?: { failures?: CallFailures } }).locals?.failures;
-        return failures ? { failedCalls: failures.count, failures: failures.calls } : {};
-      },
-      // Our serializers get the raw objects (pino's own would drop an error's cause).
-      wrapSerializers: false,
-      serializers: {
-        req: (req: IncomingMessage) => ({
-          id: req.id,
-          method: methodAsSent(req) ?? req.method,
-          // Bounded, so no request can make a long log line.
-          path: req.url?.split('?')[0]?.slice(0, MAX_LOGGED_PATH),
-        }),
-        res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-        err: safeError,
-      },
-    }),
-  );
+  app.use(requestLog(logger));
   app.use(rejectMalformedTargets);
 
   app.get('/healthz', (_req, res) => {
@@ -118,12 +98,22 @@ export function createApp({
 
   app.use(
     '/v1',
-    cors({
-      origin: corsOrigins.includes('*') ? '*' : corsOrigins,
-      allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type', 'X-Request-Id'],
-      exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'],
-      maxAge: 600,
-    }),
+    onlyWithOrigin(
+      cors({
+        origin: corsOrigins.includes('*') ? '*' : corsOrigins,
+        allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type', 'X-Request-Id', 'If-None-Match'],
+        exposedHeaders: [
+          'X-Request-Id',
+          'Retry-After',
+          'WWW-Authenticate',
+          'ETag',
+          'RateLimit-Limit',
+          'RateLimit-Remaining',
+          'RateLimit-Reset',
+        ],
+        maxAge: 600,
+      }),
+    ),
   );
 
   app.use(
@@ -140,7 +130,9 @@ export function createApp({
     }),
   );
 
-  app.use(headAsGet, restApi({ createContext: contextFor }));
+  // The document describes every answer: a build whose document differs answers differently.
+  const revision = createHash('sha256').update(JSON.stringify(openApiDocument)).digest('hex').slice(0, 12);
+  app.use(headAsGet, ...restApi({ createContext: contextFor, answers, revision }));
 
   const allowedMethods = methodsByPath(openApiDocument);
   app.use((req, res) => {
@@ -155,7 +147,7 @@ export function createApp({
   // Express's own 4xx (a body it could not read, a path it could not decode) keep their status.
   const onUnexpectedError: ErrorRequestHandler = (err, _req: Request, res, _next) => {
     const status = clientErrorStatus(err);
-    // The request's log line (pino-http) carries it.
+    // The request's log line (request-log.ts) carries it.
     if (status === undefined) Object.assign(res, { err });
     if (res.headersSent) return;
     res.status(status ?? 500).json({ detail: status ? STATUS_CODES[status] : INTERNAL_ERROR_MESSAGE });
@@ -164,23 +156,23 @@ export function createApp({
   return app;
 }
 
-const MAX_LOGGED_PATH = 256;
-const ORIGINAL_METHOD = Symbol('original method');
-
 /**
  * HEAD is answered wherever GET is: the adapters route it as GET, and node's response,
  * created for a HEAD request, sends GET's status and headers without a body.
  */
 const headAsGet: RequestHandler = (req, _res, next) => {
   if (req.method === 'HEAD') {
-    Object.assign(req, { [ORIGINAL_METHOD]: 'HEAD' });
+    rememberMethod(req, 'HEAD');
     req.method = 'GET';
   }
   next();
 };
 
-const methodAsSent = (req: object): string | undefined =>
-  (req as { [ORIGINAL_METHOD]?: string })[ORIGINAL_METHOD];
+/** CORS concerns browsers, which always send Origin: requests without one skip the work. */
+const onlyWithOrigin =
+  (middleware: RequestHandler): RequestHandler =>
+  (req, res, next) =>
+    req.headers.origin === undefined ? next() : middleware(req, res, next);
 
 /**
  * Only origin-form targets (`/path?query`) reach the routes: `*`, `//…` or an absolute URL is a

@@ -12,6 +12,8 @@ const EnvSchema = z.object({
   DB_CONNECT_TIMEOUT_MS: z.coerce.number<number>().int().min(1).default(2_000),
   /** Requests per minute per token, per process; 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number<number>().int().min(0).default(1200),
+  /** The answer cache's bound, in MiB of answers; 0 turns it off (ETags and 304 stay). */
+  RESPONSE_CACHE_MB: z.coerce.number<number>().min(0).max(65_536).default(64),
   /** Failed credentials per minute per client address before it gets 429s; 0 turns the limit off. */
   AUTH_FAILURES_PER_MINUTE: z.coerce.number<number>().int().min(0).default(120),
   /**

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  createAnswerCache,
   createOrgWithAdminToken,
   issueToken,
   perMinuteFailedCredentialLimiter,
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
     rateLimiter,
     failedCredentialLimiter,
     trustProxy: env.TRUST_PROXY,
+    answers: env.RESPONSE_CACHE_MB > 0 ? createAnswerCache(env.RESPONSE_CACHE_MB) : undefined,
     corsOrigins: env.CORS_ALLOWED_ORIGINS,
     consoleDir: CONSOLE_DIR,
     host: env.HOST,

@@ -8,7 +8,12 @@ import { takeRecordedResponses } from './response-recorder';
 import { bearer, createOrgWithTokens, startTestServer } from './test-support';
 
 const ORG = '00000000-0000-0000-0000-000000000001';
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'x-request-id': 'req-1' };
+const JSON_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'x-request-id': 'req-1',
+  etag: '"1-abc"',
+  'cache-control': 'private, no-cache',
+};
 const DATASET = {
   id: '5f0c6a52-3b2f-4b7e-9a37-0f4f2a9d7c11',
   name: 'Jailbreak Prompts (sample)',
@@ -60,13 +65,16 @@ describe('the contract checker', () => {
 
   it('reports an undocumented status', () => {
     expect(contractProblems(list(400, '{"detail":"Bad Request"}'))).toEqual([
-      'status 400 is not documented (documented: 200, 401, 403, 422, 429, 500, 503)',
+      'status 400 is not documented (documented: 200, 304, 401, 403, 422, 429, 500, 503)',
     ]);
   });
 
   it('reports a missing or malformed documented header', () => {
-    expect(contractProblems(list(200, page([]), { 'content-type': 'application/json' }))).toEqual([
+    expect(contractProblems(list(200, page([]), { ...JSON_HEADERS, 'x-request-id': undefined }))).toEqual([
       'header X-Request-Id is missing',
+    ]);
+    expect(contractProblems(list(200, page([]), { ...JSON_HEADERS, etag: undefined }))).toEqual([
+      'header ETag is missing',
     ]);
     expect(contractProblems(list(401, '{"detail":"Not authenticated"}'))).toEqual([
       'header WWW-Authenticate is missing',

@@ -134,6 +134,10 @@ describe('what the document says', () => {
           .map(([name]) => name)
           .sort();
         const expected = ['X-Request-Id'];
+        // An answer that may be cached says which version it is, and how it may be kept.
+        const { parameters = [] } = operation as { parameters?: { name: string }[] };
+        const cacheable = parameters.some((p) => p.name === 'If-None-Match');
+        if ((status === '200' || status === '304') && cacheable) expected.push('ETag', 'Cache-Control');
         if (status === '401') expected.push('WWW-Authenticate');
         if (status === '429' || (status === '503' && path.startsWith('/v1/'))) expected.push('Retry-After');
         expect(required, `${method} ${path} ${status}`).toEqual(expected.sort());

@@ -69,7 +69,7 @@ const HEALTH_SCHEMAS: Record<string, SchemaObject> = {
   },
 };
 
-/** Every response carries it (apps/server/src/request-id.ts). */
+/** Every response carries it (apps/server/src/request-log.ts). */
 const REQUEST_ID_HEADER = {
   required: true,
   schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
@@ -84,6 +84,30 @@ const RETRY_AFTER_HEADER = {
   required: true,
   schema: { type: 'integer', minimum: 1 },
   description: 'Seconds to wait before retrying',
+};
+
+const ETAG_HEADER = {
+  required: true,
+  schema: { type: 'string' },
+  description:
+    'The version of the answer: it changes whenever the answer would. Send it back as If-None-Match to ' +
+    'get a 304 while it stands.',
+};
+
+const CACHE_CONTROL_HEADER = {
+  required: true,
+  schema: { type: 'string', const: 'private, no-cache' },
+  description: 'A client may keep the answer for itself, asking (If-None-Match) whether it is still current',
+};
+
+const IF_NONE_MATCH_PARAMETER = {
+  in: 'header',
+  name: 'If-None-Match',
+  required: false,
+  schema: { type: 'string' },
+  description:
+    'An ETag this operation answered with (or a list, or `*`): a 304 without a body while the answer is the ' +
+    'same. The credential, input and access are checked first.',
 };
 
 const DEFAULT_ERROR_DESCRIPTIONS: Record<string, string> = {
@@ -219,6 +243,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
     const operation = operationAt(document, path, method);
     if (!operation?.responses) continue;
     operation.responses = responsesOf(operation, meta);
+    if (meta.cacheable) operation.parameters = [...(operation.parameters ?? []), IF_NONE_MATCH_PARAMETER];
   }
   document.paths = { ...healthPaths(), ...document.paths };
   for (const pathItem of Object.values(document.paths ?? {})) {
@@ -265,8 +290,15 @@ function responsesOf(operation: OperationObject, meta: ApiMeta): Responses {
   if (generated) {
     const statuses = meta.successStatuses ?? { 200: generated.description ?? 'Successful Response' };
     for (const [status, description] of Object.entries(statuses)) {
-      successes[status] = { ...generated, description, headers: { ...generated.headers } };
+      const caching = meta.cacheable ? { ETag: ETAG_HEADER, 'Cache-Control': CACHE_CONTROL_HEADER } : {};
+      successes[status] = { ...generated, description, headers: { ...generated.headers, ...caching } };
     }
+  }
+  if (meta.cacheable) {
+    successes['304'] = {
+      description: 'Not Modified: the answer is still the one of the ETag sent in If-None-Match (no body)',
+      headers: { ETag: ETAG_HEADER, 'Cache-Control': CACHE_CONTROL_HEADER },
+    };
   }
   const declared = meta.openapi?.errorResponses;
   const descriptions: Record<string, string | undefined> = Array.isArray(declared)

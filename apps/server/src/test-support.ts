@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import {
+  createAnswerCache,
   createOrgWithAdminToken,
   type Dataset,
   type FailedCredentialLimiter,
@@ -19,6 +20,8 @@ export interface TestServerOptions {
   rateLimiter?: RateLimiter;
   failedCredentialLimiter?: FailedCredentialLimiter;
   trustProxy?: boolean | number | string;
+  /** The answer cache's bound (default 64, as in production); 0 turns it off. */
+  responseCacheMb?: number;
   /** Merged over `{ poolSize: 5 }` when opening the store (pool options apply to PostgreSQL). */
   storeOptions?: StoreOptions;
   corsOrigins?: string[];
@@ -36,7 +39,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
         'test.setupFiles, so that every response is checked against openapi.json',
     );
   }
-  const { engine = 'sqlite', storeOptions, ...appOptions } = options;
+  const { engine = 'sqlite', storeOptions, responseCacheMb = 64, ...appOptions } = options;
   const db = await createTestDatabase(engine);
   let store: Store;
   try {
@@ -49,7 +52,14 @@ export async function startTestServer(options: TestServerOptions = {}) {
   const logger = createLogger('debug', { write: (line: string) => void logLines.push(line) });
   let running: Awaited<ReturnType<typeof startServer>>;
   try {
-    running = await startServer({ ...appOptions, store, logger, host: '127.0.0.1', port: 0 });
+    running = await startServer({
+      ...appOptions,
+      answers: responseCacheMb > 0 ? createAnswerCache(responseCacheMb) : undefined,
+      store,
+      logger,
+      host: '127.0.0.1',
+      port: 0,
+    });
   } catch (error) {
     await store.close();
     await db.drop();

@@ -36,9 +36,10 @@ export interface Context {
   authenticate(): Promise<Actor>;
   /**
    * What a procedure tells the transport beyond its answer: a REST success status other than
-   * 200 (e.g. 201 Created), and the org version the answer was read at (a GET's ETag).
+   * 200 (e.g. 201 Created), and, for a GET answer that may be cached, the org and the org
+   * version it was read at (its ETag; see services/answers.ts).
    */
-  response: { status?: number; version?: number };
+  response: { status?: number; cacheable?: { orgId: string; version: number } };
 }
 
 export function createContext(input: {

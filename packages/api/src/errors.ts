@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { DatasetNameTakenError, StoreUnavailableError } from '@znyx/db';
 import type { z } from 'zod';
 
 /** The closed set of reasons a request can fail, and the tRPC code each maps to. */
@@ -72,6 +73,16 @@ export class ApiError extends TRPCError {
     error.retryAfterSeconds = retryAfterSeconds;
     return error;
   }
+}
+
+/**
+ * The store's expected failures as API errors: a database that is not there → 503 with
+ * Retry-After (never a 500 with a driver message); a dataset name the org already uses → 409.
+ */
+export function fromStoreError(error: unknown): ApiError | undefined {
+  if (error instanceof StoreUnavailableError) return ApiError.unavailable(error);
+  if (error instanceof DatasetNameTakenError) return ApiError.conflict(error.message);
+  return undefined;
 }
 
 /** Where a procedure's input field travels on the REST side (FastAPI's first `loc` item). */

@@ -1,10 +1,17 @@
 export { type Context, type Credential, createContext, credentialFromHeaders } from './context';
-export { ApiError, type ApiErrorCode, INTERNAL_ERROR_MESSAGE, type ValidationIssue } from './errors';
+export {
+  ApiError,
+  type ApiErrorCode,
+  clientDetail,
+  INTERNAL_ERROR_MESSAGE,
+  type ValidationIssue,
+} from './errors';
 export { isStorableText, MAX_INPUT_DEPTH } from './input-guard';
 export { type AppRouter, appRouter } from './root';
 export * from './schemas/auth';
 export * from './schemas/catalog';
 export * from './schemas/datasets';
+export { type Answer, type AnswerCache, createAnswerCache, currentAnswer } from './services/answers';
 export { installFromCatalog, listCatalog } from './services/catalog';
 export { createOrgWithAdminToken } from './services/orgs';
 export {

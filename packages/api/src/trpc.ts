@@ -1,17 +1,21 @@
 import { initTRPC } from '@trpc/server';
-import { DatasetNameTakenError, StoreUnavailableError } from '@znyx/db';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { z } from 'zod';
 import type { Context } from './context';
-import { ApiError, clientDetail, type InputLocation, toValidationIssues } from './errors';
+import { ApiError, clientDetail, fromStoreError, type InputLocation, toValidationIssues } from './errors';
 import { inputGuardIssues } from './input-guard';
 
 /**
  * Procedure metadata: trpc-to-openapi's `openapi` block, plus every REST success status when
  * that is not just 200 (the OpenAPI document lists them; the procedure sets the one in force
- * through `ctx.response.status`).
+ * through `ctx.response.status`), and whether its answer is cacheable (it then sets
+ * `ctx.response.cacheable`).
  */
-export type ApiMeta = OpenApiMeta<{ successStatuses?: Record<number, string> }>;
+export type ApiMeta = OpenApiMeta<{
+  successStatuses?: Record<number, string>;
+  /** A GET whose answer names the org version it was read at: ETag, 304, the answer cache. */
+  cacheable?: true;
+}>;
 
 const t = initTRPC
   .context<Context>()
@@ -43,8 +47,7 @@ function locationsOf(meta: ApiMeta | undefined): (field: string | undefined) => 
 /**
  * Turns the failures every procedure can meet into their API errors:
  * - a failed input parse → 422, each `loc` saying where the field travels on the REST side;
- * - a database that is not there → 503 with Retry-After, never a 500 with a driver message;
- * - a dataset name the org already uses → 409.
+ * - the store's expected failures (see fromStoreError): 503, 409.
  */
 const knownFailures = t.middleware(async ({ meta, next, getRawInput }) => {
   const result = await next();
@@ -53,8 +56,8 @@ const knownFailures = t.middleware(async ({ meta, next, getRawInput }) => {
   if (error.code === 'BAD_REQUEST' && error.cause instanceof z.core.$ZodError) {
     throw ApiError.validation(toValidationIssues(error.cause, await getRawInput(), locationsOf(meta)));
   }
-  if (error.cause instanceof StoreUnavailableError) throw ApiError.unavailable(error.cause);
-  if (error.cause instanceof DatasetNameTakenError) throw ApiError.conflict(error.cause.message);
+  const storeFailure = fromStoreError(error.cause);
+  if (storeFailure) throw storeFailure;
   return result;
 });
 

@@ -492,7 +492,10 @@ export interface operations {
                 offset?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description An ETag this operation answered with (or a list, or `*`): a 304 without a body while the answer is the same. The credential, input and access are checked first. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization id (a UUID, any case), e.g. `00000000-0000-0000-0000-000000000000` */
                 org_id: string;
@@ -504,6 +507,10 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The version of the answer: it changes whenever the answer would. Send it back as If-None-Match to get a 304 while it stands. */
+                    ETag: string;
+                    /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
+                    "Cache-Control": "private, no-cache";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -511,6 +518,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["DatasetPage"];
                 };
+            };
+            /** @description Not Modified: the answer is still the one of the ETag sent in If-None-Match (no body) */
+            304: {
+                headers: {
+                    /** @description The version of the answer: it changes whenever the answer would. Send it back as If-None-Match to get a 304 while it stands. */
+                    ETag: string;
+                    /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
+                    "Cache-Control": "private, no-cache";
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
@@ -743,7 +763,10 @@ export interface operations {
                 source?: "znyx_sample" | "industry_standard" | "customer";
                 q?: string;
             };
-            header?: never;
+            header?: {
+                /** @description An ETag this operation answered with (or a list, or `*`): a 304 without a body while the answer is the same. The credential, input and access are checked first. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization id (a UUID, any case), e.g. `00000000-0000-0000-0000-000000000000` */
                 org_id: string;
@@ -755,6 +778,10 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The version of the answer: it changes whenever the answer would. Send it back as If-None-Match to get a 304 while it stands. */
+                    ETag: string;
+                    /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
+                    "Cache-Control": "private, no-cache";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -762,6 +789,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["DatasetFacets"];
                 };
+            };
+            /** @description Not Modified: the answer is still the one of the ETag sent in If-None-Match (no body) */
+            304: {
+                headers: {
+                    /** @description The version of the answer: it changes whenever the answer would. Send it back as If-None-Match to get a 304 while it stands. */
+                    ETag: string;
+                    /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
+                    "Cache-Control": "private, no-cache";
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
@@ -846,7 +886,10 @@ export interface operations {
                 limit?: number;
                 offset?: number;
             };
-            header?: never;
+            header?: {
+                /** @description An ETag this operation answered with (or a list, or `*`): a 304 without a body while the answer is the same. The credential, input and access are checked first. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization id (a UUID, any case), e.g. `00000000-0000-0000-0000-000000000000` */
                 org_id: string;
@@ -858,6 +901,10 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The version of the answer: it changes whenever the answer would. Send it back as If-None-Match to get a 304 while it stands. */
+                    ETag: string;
+                    /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
+                    "Cache-Control": "private, no-cache";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -865,6 +912,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CatalogPage"];
                 };
+            };
+            /** @description Not Modified: the answer is still the one of the ETag sent in If-None-Match (no body) */
+            304: {
+                headers: {
+                    /** @description The version of the answer: it changes whenever the answer would. Send it back as If-None-Match to get a 304 while it stands. */
+                    ETag: string;
+                    /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
+                    "Cache-Control": "private, no-cache";
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
@@ -1105,7 +1165,10 @@ export interface operations {
     "datasets.get": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An ETag this operation answered with (or a list, or `*`): a 304 without a body while the answer is the same. The credential, input and access are checked first. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization id (a UUID, any case), e.g. `00000000-0000-0000-0000-000000000000` */
                 org_id: string;
@@ -1119,6 +1182,10 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The version of the answer: it changes whenever the answer would. Send it back as If-None-Match to get a 304 while it stands. */
+                    ETag: string;
+                    /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
+                    "Cache-Control": "private, no-cache";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1126,6 +1193,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Dataset"];
                 };
+            };
+            /** @description Not Modified: the answer is still the one of the ETag sent in If-None-Match (no body) */
+            304: {
+                headers: {
+                    /** @description The version of the answer: it changes whenever the answer would. Send it back as If-None-Match to get a 304 while it stands. */
+                    ETag: string;
+                    /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
+                    "Cache-Control": "private, no-cache";
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {
@@ -1218,7 +1298,10 @@ export interface operations {
                 limit?: number;
                 offset?: number;
             };
-            header?: never;
+            header?: {
+                /** @description An ETag this operation answered with (or a list, or `*`): a 304 without a body while the answer is the same. The credential, input and access are checked first. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization id (a UUID, any case), e.g. `00000000-0000-0000-0000-000000000000` */
                 org_id: string;
@@ -1232,6 +1315,10 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The version of the answer: it changes whenever the answer would. Send it back as If-None-Match to get a 304 while it stands. */
+                    ETag: string;
+                    /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
+                    "Cache-Control": "private, no-cache";
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1239,6 +1326,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SamplePage"];
                 };
+            };
+            /** @description Not Modified: the answer is still the one of the ETag sent in If-None-Match (no body) */
+            304: {
+                headers: {
+                    /** @description The version of the answer: it changes whenever the answer would. Send it back as If-None-Match to get a 304 while it stands. */
+                    ETag: string;
+                    /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
+                    "Cache-Control": "private, no-cache";
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Missing, malformed, unknown, expired or revoked token. */
             401: {

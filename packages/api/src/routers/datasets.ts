@@ -1,4 +1,5 @@
 import type { DatasetRecord, ListPosition, SampleRecord } from '@znyx/db';
+import type { Context } from '../context';
 import { ApiError } from '../errors';
 import { CatalogPage, InstallDatasetInput, ListCatalogInput } from '../schemas/catalog';
 import {
@@ -43,6 +44,7 @@ export const datasetsRouter = router({
         successDescription: 'Successful Response',
         errorResponses: ERRORS,
       },
+      cacheable: true,
     })
     .input(ListDatasetsInput)
     .output(DatasetPage)
@@ -56,7 +58,7 @@ export const datasetsRouter = router({
         offset: input.offset,
         after: input.cursor === undefined ? undefined : positionOf(input.cursor, filters),
       });
-      ctx.response.version = page.version;
+      ctx.response.cacheable = { orgId: input.org_id, version: page.version };
       return {
         total: page.total,
         limit: input.limit,
@@ -81,11 +83,13 @@ export const datasetsRouter = router({
         successDescription: 'Successful Response',
         errorResponses: ERRORS,
       },
+      cacheable: true,
     })
     .input(DatasetFacetsInput)
     .output(DatasetFacets)
     .query(async ({ ctx, input }) => {
       requireOrgAccess(ctx.actor, input.org_id, 'read');
+      await markCacheable(ctx, input.org_id);
       return ctx.store.datasetFacets({
         orgId: input.org_id,
         categories: requestedCategories(input),
@@ -108,11 +112,13 @@ export const datasetsRouter = router({
         successDescription: 'Successful Response',
         errorResponses: ERRORS,
       },
+      cacheable: true,
     })
     .input(ListCatalogInput)
     .output(CatalogPage)
     .query(async ({ ctx, input }) => {
       requireOrgAccess(ctx.actor, input.org_id, 'read');
+      await markCacheable(ctx, input.org_id);
       return listCatalog(ctx.store, input.org_id, {
         categories: requestedCategories(input),
         source: input.source,
@@ -208,11 +214,13 @@ export const datasetsRouter = router({
         successDescription: 'Successful Response',
         errorResponses: { ...ERRORS, 404: 'Resource does not exist in this org.' },
       },
+      cacheable: true,
     })
     .input(GetDatasetInput)
     .output(Dataset)
     .query(async ({ ctx, input }) => {
       requireOrgAccess(ctx.actor, input.org_id, 'read');
+      await markCacheable(ctx, input.org_id);
       const dataset = await ctx.store.getDataset(input.org_id, input.dataset_id);
       if (!dataset) throw ApiError.notFound(NOT_FOUND);
       return toDataset(dataset);
@@ -233,11 +241,13 @@ export const datasetsRouter = router({
         successDescription: 'Successful Response',
         errorResponses: { ...ERRORS, 404: 'Resource does not exist in this org.' },
       },
+      cacheable: true,
     })
     .input(ListSamplesInput)
     .output(SamplePage)
     .query(async ({ ctx, input }) => {
       requireOrgAccess(ctx.actor, input.org_id, 'read');
+      await markCacheable(ctx, input.org_id);
       const dataset = await ctx.store.getDataset(input.org_id, input.dataset_id);
       if (!dataset) throw ApiError.notFound(NOT_FOUND);
       const page = await ctx.store.listSamples(input.org_id, input.dataset_id, input);
@@ -253,6 +263,16 @@ export const datasetsRouter = router({
       };
     }),
 });
+
+/**
+ * Notes the org's version before the answer is read, for its ETag and the answer cache: a write
+ * in between leaves the answer newer than its version (the next request reads it again), never
+ * older.
+ */
+async function markCacheable(ctx: Context, orgId: string): Promise<void> {
+  const version = await ctx.store.orgVersion(orgId);
+  if (version !== null) ctx.response.cacheable = { orgId, version };
+}
 
 /** The position a cursor the input schema accepted continues after. */
 function positionOf(cursor: string, filters: CursorFilters): ListPosition {

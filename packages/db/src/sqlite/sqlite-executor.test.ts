@@ -9,10 +9,12 @@ describe('isoFromMs', () => {
 
   it('agrees with Date#toISOString on 100,000 instants spread over years 1970 to 9999', () => {
     let seed = 20261202;
+    const disagreements: number[] = [];
     for (let i = 0; i < 100_000; i++) {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
       const ms = Math.floor((seed / 2 ** 31) * 253_402_300_799_999);
-      expect(isoFromMs(ms)).toBe(new Date(ms).toISOString());
+      if (isoFromMs(ms) !== new Date(ms).toISOString()) disagreements.push(ms);
     }
+    expect(disagreements).toEqual([]);
   });
 });
