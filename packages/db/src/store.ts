@@ -20,6 +20,7 @@ import {
   type TokenRecord,
 } from './model';
 import * as q from './statements';
+import { cachingTokenLookups, DEFAULT_TOKEN_CACHE_MS } from './token-cache';
 
 /**
  * Everything the API needs from persistence, written once (createStoreMethods) over an
@@ -92,8 +93,22 @@ export type StoreMethods = {
   [K in Operation]: (...args: Parameters<Store[K]>) => ReturnType<Store[K]> | Awaited<ReturnType<Store[K]>>;
 };
 
+/** What both engines' stores take. */
+export interface CommonStoreOptions {
+  /**
+   * How long a looked-up token is trusted before the database is asked again, in ms (default
+   * 500; 0: every request looks it up). A token revoked by another process is refused after at
+   * most this long; one revoked through this store, at once. See token-cache.ts.
+   */
+  tokenCacheMs?: number;
+}
+
 /** Every operation of the store, once, for every engine. */
-export function createStoreMethods(db: Executor): StoreMethods {
+export function createStoreMethods(db: Executor, options: CommonStoreOptions = {}): StoreMethods {
+  return cachingTokenLookups(storeMethods(db), options.tokenCacheMs ?? DEFAULT_TOKEN_CACHE_MS);
+}
+
+function storeMethods(db: Executor): StoreMethods {
   const one = <Row>(rows: Row[]): Row | null => rows[0] ?? null;
   const then = <T, R>(value: MaybePromise<T>, next: (value: T) => MaybePromise<R>): MaybePromise<R> =>
     value instanceof Promise ? value.then(next) : next(value);

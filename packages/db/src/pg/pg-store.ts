@@ -13,12 +13,12 @@ import {
   type Values,
 } from '../executor';
 import { PG_MIGRATIONS_DIR } from '../migrations-dir';
-import { createStoreMethods, guardedStore, type Store } from '../store';
+import { type CommonStoreOptions, createStoreMethods, guardedStore, type Store } from '../store';
 
 /** Held while migrating, so N processes starting together migrate exactly once. */
 const MIGRATION_LOCK_KEY = 7_242_001;
 
-export interface PgStoreOptions {
+export interface PgStoreOptions extends CommonStoreOptions {
   /** Connections in the pool (default 10). */
   poolSize?: number;
   /** Server-side limit for one statement, in ms (default 5,000). */
@@ -33,6 +33,7 @@ export interface PgStoreOptions {
 const dialect: Dialect = {
   engine: 'postgres',
   isoTimestamp: (column: SQL) => sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+  rowKey: sql.raw('id'),
 };
 
 /** node-postgres types what it can itself (dates, booleans, arrays, JSON); int8 arrives as text. */
@@ -146,7 +147,7 @@ export async function openPgExecutor(url: string, options: PgStoreOptions = {}):
 }
 
 export async function createPgStore(url: string, options: PgStoreOptions = {}): Promise<Store> {
-  return guardedStore('postgres', createStoreMethods(await openPgExecutor(url, options)));
+  return guardedStore('postgres', createStoreMethods(await openPgExecutor(url, options), options));
 }
 
 async function rollback(client: pg.PoolClient): Promise<boolean> {

@@ -6,10 +6,10 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { isBusy, openError } from '../errors';
 import type { Executor } from '../executor';
 import { SQLITE_MIGRATIONS_DIR } from '../migrations-dir';
-import { createStoreMethods, guardedStore, type Store } from '../store';
+import { type CommonStoreOptions, createStoreMethods, guardedStore, type Store } from '../store';
 import { createSqliteExecutor } from './sqlite-executor';
 
-export interface SqliteStoreOptions {
+export interface SqliteStoreOptions extends CommonStoreOptions {
   /**
    * How long an operation waits for a lock another process holds (e.g. the CLI writing beside
    * the server) before it fails with StoreUnavailableError, in ms (default 5,000).
@@ -53,7 +53,7 @@ export function openSqliteExecutor(path: string, options: SqliteStoreOptions = {
 /** The store over the SQLite file at `path`; an operation meeting another process's lock is retried. */
 export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
   const executor = openSqliteExecutor(path, options);
-  return guardedStore('sqlite', createStoreMethods(executor), {
+  return guardedStore('sqlite', createStoreMethods(executor, options), {
     retryable: isBusy,
     forMs: options.lockTimeoutMs ?? 5_000,
   });
