@@ -14,6 +14,8 @@ export interface Dialect {
    * is decoded as `iso`.
    */
   isoTimestamp(column: SQL): SQL;
+  /** The cheapest key to find a `datasets` row again within a statement: SQLite's rowid, else its id. */
+  readonly rowKey: SQL;
 }
 
 /**

@@ -206,15 +206,6 @@ export const listShapeName = (s: ListShape) =>
 /** Placeholder names of the categories of a shape: c0, c1, … */
 export const categoryPlaceholder = (i: number) => `c${i}`;
 
-/**
- * A page's columns as stored, the timestamps under names of their own (`created`, `updated`):
- * ranges are merged and ordered on these, and only the rows that leave are formatted.
- */
-const PAGE_COLUMNS = sql.raw(
-  'id, name, description, category, trust_level, source, sample_count, is_public, created_by, ' +
-    'created_at AS created, updated_at AS updated',
-);
-
 /** The wire shape of a dataset (what the API sends), selected as such: no mapping per row. */
 const wireColumns = (d: Dialect, created: string, updated: string) =>
   sql`id, name, description, category, trust_level, source, sample_count, is_public, created_by,
@@ -235,16 +226,22 @@ function filters(s: Pick<ListShape, 'source' | 'nameContains'>): SQL {
 
 /** The list order over the table: the one its org indexes are in. */
 const TABLE_ORDER = sql.raw('ORDER BY datasets.created_at DESC, datasets.name, datasets.id');
-/** The same order over ranges selected with PAGE_COLUMNS, for merging them. */
-const RANGE_ORDER = sql.raw('ORDER BY created DESC, name, id');
+/** The same order over the keys of ranges (RANGE_KEYS), for merging them. */
+const KEY_ORDER = sql.raw('ORDER BY created DESC, sort_name, sort_id');
+/** What a range reads: its rows' places in the list order and their keys, all in the org indexes. */
+const rangeKeys = (d: Dialect) =>
+  sql`${d.rowKey} AS key, created_at AS created, name AS sort_name, id AS sort_id`;
 
 function where(s: ListShape, category: SQL | undefined, ...extra: SQL[]): SQL {
   return sql.join([filters(s), ...(category ? [sql`category = ${category}`] : []), ...extra], sql` AND `);
 }
 
-/** One index range in the list order, cut at `limit`: it reads no more than it returns. */
-const range = (s: ListShape, category: SQL | undefined, limit: SQL, ...extra: SQL[]) =>
-  sql`SELECT ${PAGE_COLUMNS} FROM datasets WHERE ${where(s, category, ...extra)} ${TABLE_ORDER} LIMIT ${limit}`;
+/**
+ * One index range in the list order, cut at `limit`, as keys: read off the index alone, so the
+ * rows a merge drops are never read from the table.
+ */
+const range = (d: Dialect, s: ListShape, category: SQL | undefined, limit: SQL, ...extra: SQL[]) =>
+  sql`SELECT ${rangeKeys(d)} FROM datasets WHERE ${where(s, category, ...extra)} ${TABLE_ORDER} LIMIT ${limit}`;
 
 /**
  * The ranges a page is merged from. After a cursor (created_at, name, id), the rows that follow
@@ -252,7 +249,7 @@ const range = (s: ListShape, category: SQL | undefined, limit: SQL, ...extra: SQ
  * so a page at any depth reads at most 2 × limit index entries and no engine is tempted to sort
  * what follows the cursor. Several categories: those ranges for each category.
  */
-function ranges(s: ListShape, limit: SQL): SQL[] {
+function ranges(d: Dialect, s: ListShape, limit: SQL): SQL[] {
   const categories: (SQL | undefined)[] =
     s.categories === 0
       ? [undefined]
@@ -261,15 +258,16 @@ function ranges(s: ListShape, limit: SQL): SQL[] {
     s.after
       ? [
           range(
+            d,
             s,
             category,
             limit,
             sql`created_at = ${$('afterCreatedAt')}`,
             sql`(name, id) > (${$('afterName')}, ${$('afterId')})`,
           ),
-          range(s, category, limit, sql`created_at < ${$('afterCreatedAt')}`),
+          range(d, s, category, limit, sql`created_at < ${$('afterCreatedAt')}`),
         ]
-      : [range(s, category, limit)],
+      : [range(d, s, category, limit)],
   );
 }
 
@@ -310,20 +308,21 @@ export function listDatasets(shape: ListShape): ListStatement {
   return statement<ListRow>(
     listShapeName(shape),
     (d) => {
-      const merged = ranges(shape, sql`${$('branchLimit')}`);
+      const merged = ranges(d, shape, sql`${$('branchLimit')}`);
       if (merged.length === 1) {
         // One range: the page itself, read off the index with nothing to merge or sort.
         return sql`SELECT ${totalAndVersion(shape)}, ${wireColumns(d, 'created_at', 'updated_at')}
           FROM datasets WHERE ${where(shape, shape.categories === 1 ? sql`${$(categoryPlaceholder(0))}` : undefined)}
           ${TABLE_ORDER} LIMIT ${$('limit')} OFFSET ${$('offset')}`;
       }
-      // Ranges already in order, merged (no sort of what they hold), cut at the page.
+      // The ranges' keys merged and cut at the page; then only the page's rows are read.
       const union = sql.join(
         merged.map((part, i) => sql`SELECT * FROM (${part}) AS r${sql.raw(String(i))}`),
         sql` UNION ALL `,
       );
-      return sql`SELECT ${totalAndVersion(shape)}, ${wireColumns(d, 'created', 'updated')}
-        FROM (${union} ${RANGE_ORDER} LIMIT ${$('limit')} OFFSET ${$('offset')}) AS page ${RANGE_ORDER}`;
+      return sql`SELECT ${totalAndVersion(shape)}, ${wireColumns(d, 'datasets.created_at', 'datasets.updated_at')}
+        FROM (${union} ${KEY_ORDER} LIMIT ${$('limit')} OFFSET ${$('offset')}) AS page
+        JOIN datasets ON datasets.${d.rowKey} = page.key ${KEY_ORDER}`;
     },
     { is_public: 'boolean', version: 'bigint', created_at: 'iso', updated_at: 'iso' },
   );

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DatasetSource, ListPosition } from '@znyx/db';
+import { LRUCache } from 'lru-cache';
 
 /**
  * List Datasets' keyset cursors: opaque to clients, base64url JSON holding the last row's place
@@ -69,6 +70,9 @@ function isCursorBody(value: unknown): value is CursorBody {
   );
 }
 
+/** Fingerprints of the filters in use: every page of a walk needs its filters' one. */
+const fingerprints = new LRUCache<string, string>({ max: 1_000 });
+
 /** The same for filters that select the same rows: categories as a set, the name search ASCII-folded. */
 function fingerprint(filters: CursorFilters): string {
   const canonical = JSON.stringify([
@@ -76,5 +80,10 @@ function fingerprint(filters: CursorFilters): string {
     [...new Set(filters.categories)].sort(),
     filters.nameContains ? filters.nameContains.replace(/[A-Z]/g, (c) => c.toLowerCase()) : null,
   ]);
-  return createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
+  let found = fingerprints.get(canonical);
+  if (found === undefined) {
+    found = createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
+    fingerprints.set(canonical, found);
+  }
+  return found;
 }

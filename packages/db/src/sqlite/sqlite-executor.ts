@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { Placeholder, type SQL } from 'drizzle-orm';
+import { Placeholder, type SQL, sql } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import {
   type ColumnType,
@@ -17,6 +17,7 @@ import {
 const dialect: Dialect = {
   engine: 'sqlite',
   isoTimestamp: (column: SQL) => column,
+  rowKey: sql.raw('rowid'),
 };
 
 /** How a value travels to SQLite: it binds numbers, strings, bigints, buffers and null only. */
@@ -33,8 +34,26 @@ const DECODERS: Record<ColumnType, (value: unknown) => unknown> = {
   boolean: (value) => (value === null ? null : value === 1),
   json: (value) => (value === null ? null : JSON.parse(value as string)),
   bigint: (value) => value,
-  iso: (value) => (value === null ? null : isoFromMs(value as number)),
+  iso: (value) => (value === null ? null : isoOf(value as number)),
 };
+
+/**
+ * Timestamps formatted lately. The rows a server reads are mostly the same from one request to
+ * the next, and each fresh ISO string is a dozen allocations; this keeps the last few thousand
+ * (well under a MiB) and starts afresh when full.
+ */
+const formatted = new Map<number, string>();
+const MAX_FORMATTED = 8_192;
+
+function isoOf(ms: number): string {
+  let iso = formatted.get(ms);
+  if (iso === undefined) {
+    iso = isoFromMs(ms);
+    if (formatted.size >= MAX_FORMATTED) formatted.clear();
+    formatted.set(ms, iso);
+  }
+  return iso;
+}
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 
