@@ -1,4 +1,4 @@
-import { perMinuteRateLimiter } from '@znyx/api';
+import { perMinuteFailedCredentialLimiter, perMinuteRateLimiter } from '@znyx/api';
 import { TEST_ENGINES } from '@znyx/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createOrgWithTokens, startTestServer } from './test-support';
@@ -146,6 +146,46 @@ describe.each(TEST_ENGINES)('the answer cache and the rate budget over %s', (eng
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) statuses.push((await fetch(path, { headers: bearer(runtime) })).status);
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('serves a kept answer as any other request: its id, its log line, its client address', async () => {
+    const server = await startTestServer({
+      engine,
+      trustProxy: true,
+      failedCredentialLimiter: perMinuteFailedCredentialLimiter(1),
+    });
+    try {
+      const { org, runtime } = await createOrgWithTokens(server.store, 'Kept');
+      const path = `/v1/orgs/${org.id}/datasets?limit=2`;
+      const from = (address: string, token = runtime, id = 'kept-1') =>
+        fetch(server.url + path, {
+          headers: { ...bearer(token), 'X-Forwarded-For': address, 'X-Request-Id': id },
+        });
+      const first = await from('203.0.113.1', runtime, 'first-call');
+      const kept = await from('203.0.113.1', runtime, 'kept-call');
+      expect(kept.status).toBe(200);
+      expect(kept.headers.get('x-request-id')).toBe('kept-call');
+      expect(await kept.text()).toBe(await first.text());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const line = server.logLines.map((l) => JSON.parse(l)).find((l) => l.req?.id === 'kept-call');
+      expect(line).toMatchObject({ req: { method: 'GET', path: `/v1/orgs/${org.id}/datasets` } });
+      expect(line).toMatchObject({ res: { statusCode: 200 } });
+      expect(JSON.stringify(line)).not.toContain('limit=2');
+
+      // A bad token on a kept URL counts against the forwarded client, not the proxy.
+      const unknown = `znyx_rt_${'A'.repeat(43)}`;
+      expect((await from('203.0.113.1', unknown)).status).toBe(401);
+      expect((await from('203.0.113.1', unknown)).status).toBe(429);
+      expect((await from('203.0.113.2', unknown)).status).toBe(401);
+      // A browser's request (with an Origin) still gets Express's CORS headers.
+      const browser = await fetch(server.url + path, {
+        headers: { ...bearer(runtime), Origin: 'https://console.example', 'X-Forwarded-For': '203.0.113.3' },
+      });
+      expect(browser.status).toBe(200);
+      expect(browser.headers.get('access-control-allow-origin')).toBe('*');
     } finally {
       await server.close();
     }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { STATUS_CODES } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
@@ -15,6 +15,7 @@ import {
 import type { Store } from '@znyx/db';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import proxyAddr from 'proxy-addr';
 import swaggerUi from 'swagger-ui-express';
 import { errorHeaders, MAX_BATCH_CALLS, MAX_BODY_BYTES, recordCallError } from './errors';
 import type { Logger } from './logger';
@@ -57,21 +58,27 @@ export function createApp({
   corsOrigins = ['*'],
 }: AppDeps): express.Express {
   const app = express();
-  const contextFor = (req: Request) =>
-    createContext({
-      store,
-      headers: req.headers,
-      requestId: req.id,
-      clientAddress: req.ip ?? 'unknown',
-      rateLimiter,
-      failedCredentialLimiter,
-    });
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
   app.set('query parser', parseQueryString);
+  const trusted = app.get('trust proxy fn') as Parameters<typeof proxyAddr>[1];
+  // Also for requests answered before Express routes them (below): req.ip is Express's.
+  const contextFor = (req: IncomingMessage) =>
+    createContext({
+      store,
+      headers: req.headers,
+      requestId: req.id ?? '',
+      clientAddress: proxyAddr(req, trusted),
+      rateLimiter,
+      failedCredentialLimiter,
+    });
   const openApiDocument = buildOpenApiDocument();
 
-  app.use(requestLog(logger));
+  const beginRequest = requestLog(logger);
+  app.use((req, res, next) => {
+    beginRequest(req, res);
+    next();
+  });
   app.use(rejectMalformedTargets);
 
   app.get('/healthz', (_req, res) => {
@@ -132,7 +139,8 @@ export function createApp({
 
   // The document describes every answer: a build whose document differs answers differently.
   const revision = createHash('sha256').update(JSON.stringify(openApiDocument)).digest('hex').slice(0, 12);
-  app.use(headAsGet, ...restApi({ createContext: contextFor, answers, revision }));
+  const rest = restApi({ createContext: contextFor, answers, revision });
+  app.use(headAsGet, ...rest.handlers);
 
   const allowedMethods = methodsByPath(openApiDocument);
   app.use((req, res) => {
@@ -153,6 +161,19 @@ export function createApp({
     res.status(status ?? 500).json({ detail: status ? STATUS_CODES[status] : INTERNAL_ERROR_MESSAGE });
   };
   app.use(onUnexpectedError);
+
+  // A request whose answer is kept is served before Express routes it (rest.ts says why); when
+  // the answer is no longer current, Express takes the request as any other.
+  // (`app.handle` is Express's entry for every request, untyped in @types/express.)
+  const expressApp = app as unknown as {
+    handle: (req: IncomingMessage, res: ServerResponse, done?: unknown) => void;
+  };
+  const route = expressApp.handle.bind(app);
+  expressApp.handle = (req, res, done) => {
+    if (!rest.keeps(req)) return route(req, res, done);
+    beginRequest(req, res);
+    rest.serveKept(req, res, () => route(req, res, done));
+  };
   return app;
 }
 

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
 import type { CallFailures } from './errors';
 import type { Logger } from './logger';
 
 declare module 'node:http' {
   interface IncomingMessage {
     /** This request's id (X-Request-Id), set first thing by requestLog. */
-    id: string;
+    id?: string;
   }
 }
 
@@ -30,14 +29,15 @@ export function rememberMethod(req: IncomingMessage, method: string): void {
  * procedure and code; for a 500 or 503 the error, as safeError describes it). Never a header,
  * a query string or a body, so no credential or user content reaches the log.
  */
-export function requestLog(logger: Logger): RequestHandler {
-  return (req, res, next) => {
+export function requestLog(logger: Logger): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    // Once per request, whichever of the app's entries saw it first.
+    if (req.id !== undefined) return;
     const offered = req.headers['x-request-id'];
     req.id = typeof offered === 'string' && WELL_FORMED.test(offered) ? offered : randomUUID();
     res.setHeader('X-Request-Id', req.id);
     const startedAt = performance.now();
     res.once('close', () => logRequest(logger, req, res, performance.now() - startedAt));
-    next();
   };
 }
 

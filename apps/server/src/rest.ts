@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import {
   type AnswerCache,
@@ -9,16 +9,29 @@ import {
   currentAnswer,
   INTERNAL_ERROR_MESSAGE,
 } from '@znyx/api';
-import type { Request, RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import { createOpenApiNodeHttpHandler } from 'trpc-to-openapi';
 import { errorHeaders, MAX_BODY_BYTES, recordCallError } from './errors';
 
 export interface RestDeps {
-  createContext: (req: Request) => Context;
+  createContext: (req: IncomingMessage) => Context;
   /** Serialised GET answers, served again while their org's version stands; none: off. */
   answers?: AnswerCache;
   /** Part of every ETag, so a build that answers differently never matches an older tag. */
   revision: string;
+}
+
+export interface RestApi {
+  /** The Express handlers of the REST paths. */
+  handlers: RequestHandler[];
+  /**
+   * Whether a request's answer may be kept: a GET or HEAD under /v1, without an Origin (CORS is
+   * Express's), whose very URL has a kept answer. Such a request is best served before Express
+   * routes it: Express's own work on a request costs more than serving the answer.
+   */
+  keeps(req: IncomingMessage): boolean;
+  /** Serves a request `keeps` took, or hands it to `fallBack` when its answer is no longer current. */
+  serveKept(req: IncomingMessage, res: ServerResponse, fallBack: () => void): void;
 }
 
 /**
@@ -30,10 +43,10 @@ export interface RestDeps {
  * kept, and the next request for the same URL is answered from it, after the same credential,
  * budget and access checks, as long as the org's version is the same.
  */
-export function restApi(deps: RestDeps): RequestHandler[] {
+export function restApi(deps: RestDeps): RestApi {
   /** The context of a request, made once: the cache and the procedure share its credential. */
-  const contexts = new WeakMap<Request, Context>();
-  const contextOf = (req: Request) => {
+  const contexts = new WeakMap<IncomingMessage, Context>();
+  const contextOf = (req: IncomingMessage) => {
     let ctx = contexts.get(req);
     if (!ctx) {
       ctx = deps.createContext(req);
@@ -42,14 +55,13 @@ export function restApi(deps: RestDeps): RequestHandler[] {
     return ctx;
   };
   const etagOf = (version: number) => `"${version}-${deps.revision}"`;
-  const requests = new WeakMap<Context, Request>();
+  const requests = new WeakMap<Context, IncomingMessage>();
 
   const handler = createOpenApiNodeHttpHandler({
     router: appRouter,
-    // This handler is mounted on Express, so its requests are Express's.
     createContext: ({ req }) => {
-      const ctx = contextOf(req as Request);
-      requests.set(ctx, req as Request);
+      const ctx = contextOf(req);
+      requests.set(ctx, req);
       return ctx;
     },
     responseMeta: ({ ctx, errors }) => {
@@ -71,39 +83,8 @@ export function restApi(deps: RestDeps): RequestHandler[] {
     onError: ({ error, path, req }) => recordCallError(req, error, path),
   });
 
-  const fromCache: RequestHandler = async (req, res, next) => {
-    const { answers } = deps;
-    if (!answers || req.method !== 'GET') {
-      next();
-      return;
-    }
-    const key = req.originalUrl;
-    let answer: Awaited<ReturnType<typeof currentAnswer>>;
-    try {
-      answer = await currentAnswer(contextOf(req), answers, key);
-    } catch (error) {
-      sendError(res, error);
-      return;
-    }
-    if (!answer) {
-      keepAnswer(req, res, answers, key);
-      next();
-      return;
-    }
-    const etag = etagOf(answer.version);
-    res.setHeader('ETag', etag);
-    res.setHeader('Cache-Control', CACHE_CONTROL);
-    if (matches(req.headers['if-none-match'], etag)) {
-      res.status(304).end();
-      return;
-    }
-    res.setHeader('Content-Type', 'application/json');
-    res.setHeader('Content-Length', answer.body.length);
-    res.end(answer.body);
-  };
-
   /** Once the procedure answered: its body, if it is a cacheable 200, for the next request. */
-  const keepAnswer = (req: Request, res: ServerResponse, answers: AnswerCache, key: string) => {
+  const keepAnswer = (req: IncomingMessage, res: ServerResponse, answers: AnswerCache, key: string) => {
     const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
     res.end = ((chunk?: unknown, ...rest: unknown[]) => {
       const cacheable = contexts.get(req)?.response.cacheable;
@@ -114,13 +95,50 @@ export function restApi(deps: RestDeps): RequestHandler[] {
     }) as ServerResponse['end'];
   };
 
-  return [
-    fromCache,
-    (req, res, next) => {
-      sendErrorsAsFastApi(res);
-      return handler(req, res, next);
-    },
-  ];
+  const keeps: RestApi['keeps'] = (req) =>
+    deps.answers !== undefined &&
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    req.headers.origin === undefined &&
+    (req.url ?? '').startsWith('/v1/') &&
+    deps.answers.get(req.url ?? '') !== undefined;
+
+  const serveKept: RestApi['serveKept'] = (req, res, fallBack) => {
+    const answers = deps.answers as AnswerCache;
+    const key = req.url ?? '';
+    currentAnswer(contextOf(req), answers, key).then(
+      (answer) => {
+        if (!answer) {
+          fallBack();
+          return;
+        }
+        const etag = etagOf(answer.version);
+        res.setHeader('ETag', etag);
+        res.setHeader('Cache-Control', CACHE_CONTROL);
+        if (matches(req.headers['if-none-match'], etag)) {
+          res.statusCode = 304;
+          res.end();
+          return;
+        }
+        res.setHeader('Content-Type', 'application/json');
+        res.setHeader('Content-Length', answer.body.length);
+        res.end(answer.body);
+      },
+      (error: unknown) => sendError(res, error),
+    );
+  };
+
+  return {
+    keeps,
+    serveKept,
+    handlers: [
+      (req, res, next) => {
+        // A GET whose answer is not kept yet: keep it, if it turns out cacheable.
+        if (deps.answers && req.method === 'GET') keepAnswer(req, res, deps.answers, req.originalUrl);
+        sendErrorsAsFastApi(res);
+        return handler(req, res, next);
+      },
+    ],
+  };
 }
 
 /** Clients may keep an answer, for themselves only, and must ask whether it is still current. */
@@ -134,14 +152,17 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 }
 
 /** An error of the cache's checks, in the REST shape every other error has. */
-function sendError(res: Response, error: unknown): void {
+function sendError(res: ServerResponse, error: unknown): void {
   const apiError = error instanceof ApiError ? error : undefined;
-  const status = apiError ? getHTTPStatusCodeFromError(apiError) : 500;
   for (const [name, value] of Object.entries((apiError && errorHeaders([apiError])) ?? {})) {
     res.setHeader(name, value);
   }
   if (!apiError) Object.assign(res, { err: error });
-  res.status(status).json({ detail: apiError ? clientDetail(apiError) : INTERNAL_ERROR_MESSAGE });
+  const body = JSON.stringify({ detail: apiError ? clientDetail(apiError) : INTERNAL_ERROR_MESSAGE });
+  res.statusCode = apiError ? getHTTPStatusCodeFromError(apiError) : 500;
+  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 /**
