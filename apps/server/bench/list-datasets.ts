@@ -16,6 +16,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +85,20 @@ interface Running {
   stop(): Promise<void>;
 }
 
+/** Runs `use` against a server pinned to CPU 0, stopping the server whatever happens. */
+async function withServer<T>(
+  entry: string,
+  env: Record<string, string>,
+  use: (server: Running) => Promise<T>,
+) {
+  const server = await startPinned(entry, env);
+  try {
+    return await use(server);
+  } finally {
+    await server.stop();
+  }
+}
+
 /** Starts a server pinned to CPU 0 and waits for its "listening" line; its logs are drained. */
 async function startPinned(entry: string, env: Record<string, string>): Promise<Running> {
   const child: ChildProcess = spawn('taskset', ['-c', '0', process.execPath, entry], {
@@ -104,7 +119,7 @@ async function startPinned(entry: string, env: Record<string, string>): Promise<
         url: JSON.parse(line).url,
         pid: child.pid as number,
         stop: async () => {
-          child.kill('SIGTERM');
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           await exited;
         },
       });
@@ -195,7 +210,6 @@ async function measure(name: string, server: Running, org: Org, paths: string[])
   const load = wrk(server.url, paths, org.token, CONNECTIONS, SECONDS);
   const cpu = cpuSeconds(server.pid) - cpuBefore;
   const rss = rssMiB(server.pid, 'VmRSS');
-  await server.stop();
   if (load.non2xx > 0) throw new Error(`${name}: ${load.non2xx} answers were not 2xx`);
   return { name, load, cpuUsPerRequest: (cpu / load.requests) * 1e6, rss };
 }
@@ -226,15 +240,32 @@ function printTable(title: string, rows: Row[], reference: Row) {
   }
 }
 
+/** One GET on a connection of its own (the server may close an idle kept-alive one between runs). */
+function getJson(url: string, token: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, { agent: false, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => {
+        if (res.statusCode === 200) resolve(JSON.parse(body));
+        else reject(new Error(`GET ${new URL(url).pathname}: ${res.statusCode}`));
+      });
+    });
+    req.on('error', reject);
+  });
+}
+
 /** A cursor for the page at `fraction` of the org's datasets, walked to by the server itself. */
 async function cursorAt(server: Running, org: Org, fraction: number, total: number): Promise<string> {
   let cursor: string | undefined;
   for (let seen = 0; seen + 200 <= total * fraction; seen += 200) {
     const query = cursor ? `?limit=200&cursor=${encodeURIComponent(cursor)}` : '?limit=200';
-    const res = await fetch(`${server.url}/v1/orgs/${org.id}/datasets${query}`, {
-      headers: { Authorization: `Bearer ${org.token}` },
-    });
-    const page = (await res.json()) as { next_cursor?: string | null };
+    const page = (await getJson(`${server.url}/v1/orgs/${org.id}/datasets${query}`, org.token)) as {
+      next_cursor?: string | null;
+    };
     if (!page.next_cursor) throw new Error('the walk ended before its depth');
     cursor = page.next_cursor;
   }
@@ -243,24 +274,21 @@ async function cursorAt(server: Running, org: Org, fraction: number, total: numb
 }
 
 async function flatness(engine: string, seeded: Seeded) {
-  const server = await startPinned(BUNDLE, {
-    DATABASE_URL: seeded.url,
-    RATE_LIMIT_PER_MINUTE: '1000000000',
-    RESPONSE_CACHE_MB: '0',
-  });
-  const p50 = (org: Org, path: string) => {
-    wrk(server.url, [path], org.token, 1, 1);
-    return wrk(server.url, [path], org.token, 1, 3).p50;
-  };
+  const env = { DATABASE_URL: seeded.url, RATE_LIMIT_PER_MINUTE: '1000000000', RESPONSE_CACHE_MB: '0' };
   const results: Record<string, number[]> = { 'first page': [], 'page at 90 % by cursor': [] };
-  for (const size of FLAT_SIZES) {
-    const org = seeded.flat.get(size) as Org;
-    const base = `/v1/orgs/${org.id}/datasets`;
-    results['first page']?.push(p50(org, base));
-    const cursor = await cursorAt(server, org, 0.9, size);
-    results['page at 90 % by cursor']?.push(p50(org, `${base}?cursor=${encodeURIComponent(cursor)}`));
-  }
-  await server.stop();
+  await withServer(BUNDLE, env, async (server) => {
+    const p50 = (org: Org, path: string) => {
+      wrk(server.url, [path], org.token, 1, 1);
+      return wrk(server.url, [path], org.token, 1, 3).p50;
+    };
+    for (const size of FLAT_SIZES) {
+      const org = seeded.flat.get(size) as Org;
+      const base = `/v1/orgs/${org.id}/datasets`;
+      results['first page']?.push(p50(org, base));
+      const cursor = await cursorAt(server, org, 0.9, size);
+      results['page at 90 % by cursor']?.push(p50(org, `${base}?cursor=${encodeURIComponent(cursor)}`));
+    }
+  });
   console.log(`\nFlatness, ${engine}: one connection, p50 ms, answer cache off`);
   console.log('| request | 1,000 datasets | 100,000 datasets | ratio |');
   console.log('|---|--:|--:|--:|');
@@ -281,12 +309,13 @@ async function main() {
     const seeded = await seed(engine);
     try {
       if (engine === 'sqlite') {
-        const server = await startPinned(REFERENCE, { DATABASE_URL: seeded.url });
-        reference = await measure(
-          'hand-written node:http + better-sqlite3 (reference)',
-          server,
-          seeded.mix,
-          mixPaths(seeded.mix),
+        reference = await withServer(REFERENCE, { DATABASE_URL: seeded.url }, (server) =>
+          measure(
+            'hand-written node:http + better-sqlite3 (reference)',
+            server,
+            seeded.mix,
+            mixPaths(seeded.mix),
+          ),
         );
       }
       if (!reference) throw new Error('the reference runs on SQLite: include sqlite in BENCH_ENGINES');
@@ -295,14 +324,16 @@ async function main() {
         ['default (answer cache on)', undefined],
         ['RESPONSE_CACHE_MB=0', '0'],
       ] as const) {
-        const server = await startPinned(BUNDLE, {
+        const env = {
           DATABASE_URL: seeded.url,
           // The budget is spent on every request, as in production, but this one token never runs out.
           RATE_LIMIT_PER_MINUTE: '1000000000',
           ...(cacheMb === undefined ? {} : { RESPONSE_CACHE_MB: cacheMb }),
-        });
+        };
         rows.push(
-          await measure(`this service on ${engine}, ${label}`, server, seeded.mix, mixPaths(seeded.mix)),
+          await withServer(BUNDLE, env, (server) =>
+            measure(`this service on ${engine}, ${label}`, server, seeded.mix, mixPaths(seeded.mix)),
+          ),
         );
       }
       printTable(
