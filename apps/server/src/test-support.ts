@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   createAnswerCache,
   createOrgWithAdminToken,
@@ -11,6 +12,7 @@ import { openStore, type Store, type StoreOptions } from '@znyx/db';
 import { createTestDatabase, type TestEngine } from '@znyx/db/testing';
 import { SETTING_NAMES } from './env';
 import { createLogger } from './logger';
+import { connectRedis, type SharedRedis } from './redis';
 import { recordResponses, responsesAreChecked } from './response-recorder';
 import { startServer } from './server';
 
@@ -137,3 +139,32 @@ export const DATASET_KEYS = [
   'created_at',
   'updated_at',
 ];
+
+/** The Redis tests share (CI starts it on 127.0.0.1:6379); TEST_REDIS_URL points elsewhere. */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A key prefix no other test run uses, so parallel runs over one Redis never share a budget. */
+export const uniqueRedisPrefix = () => `znyx-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+
+/**
+ * A client of the test Redis, connected, with its log lines captured. Throws when Redis does
+ * not answer: tests that need it fail loudly rather than skip.
+ */
+export async function connectTestRedis(
+  url = TEST_REDIS_URL,
+): Promise<SharedRedis & { logLines: string[]; keyPrefix: string }> {
+  const logLines: string[] = [];
+  const logger = createLogger('debug', { write: (line: string) => void logLines.push(line) });
+  const redis = connectRedis(url, { timeoutMs: 500, logger });
+  const deadline = Date.now() + 5_000;
+  while (!redis.reachable()) {
+    if (Date.now() > deadline) {
+      await redis.close();
+      throw new Error(
+        `Redis for tests is not reachable at ${url} (start it: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; or set TEST_REDIS_URL)`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { ...redis, logLines, keyPrefix: uniqueRedisPrefix() };
+}
