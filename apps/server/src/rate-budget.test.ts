@@ -1,4 +1,4 @@
-import { type AddressInfo, createServer, type Server, Socket } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import {
   type ApiError,
   perMinuteFailedCredentialLimiter,
@@ -12,8 +12,8 @@ import {
   bearer,
   connectTestRedis,
   createOrgWithTokens,
+  redisRelay,
   startTestServer,
-  TEST_REDIS_URL,
   uniqueRedisPrefix,
 } from './test-support';
 
@@ -167,41 +167,6 @@ describe('a budget in Redis', () => {
     }
   });
 });
-
-/** A TCP relay to the test Redis on a port of its own, which a test can cut and restore. */
-async function redisRelay() {
-  const target = new URL(TEST_REDIS_URL);
-  const sockets = new Set<Socket>();
-  let server: Server | undefined;
-  const listen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      const relay = createServer((client) => {
-        const upstream = new Socket();
-        sockets.add(client).add(upstream);
-        upstream.connect(Number(target.port || 6379), target.hostname);
-        client.pipe(upstream).pipe(client);
-        const drop = () => {
-          client.destroy();
-          upstream.destroy();
-        };
-        client.on('error', drop).on('close', drop);
-        upstream.on('error', drop).on('close', drop);
-      });
-      relay.once('error', reject);
-      relay.listen(port, '127.0.0.1', () => {
-        server = relay;
-        resolve((relay.address() as AddressInfo).port);
-      });
-    });
-  const port = await listen(0);
-  const cut = async () => {
-    const closed = new Promise((resolve) => server?.close(resolve));
-    for (const socket of sockets) socket.destroy();
-    sockets.clear();
-    await closed;
-  };
-  return { url: `redis://127.0.0.1:${port}`, cut, restore: () => listen(port), close: cut };
-}
 
 describe('Redis away', () => {
   it('unreachable from the start: the server serves with per-process budgets and says so once', async () => {

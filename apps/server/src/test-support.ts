@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { type AddressInfo, createServer, type Server, Socket } from 'node:net';
 import {
   createAnswerCache,
   createOrgWithAdminToken,
@@ -167,4 +168,39 @@ export async function connectTestRedis(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return { ...redis, logLines, keyPrefix: uniqueRedisPrefix() };
+}
+
+/** A TCP relay to the test Redis on a port of its own, which a test can cut and restore. */
+export async function redisRelay() {
+  const target = new URL(TEST_REDIS_URL);
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const relay = createServer((client) => {
+        const upstream = new Socket();
+        sockets.add(client).add(upstream);
+        upstream.connect(Number(target.port || 6379), target.hostname);
+        client.pipe(upstream).pipe(client);
+        const drop = () => {
+          client.destroy();
+          upstream.destroy();
+        };
+        client.on('error', drop).on('close', drop);
+        upstream.on('error', drop).on('close', drop);
+      });
+      relay.once('error', reject);
+      relay.listen(port, '127.0.0.1', () => {
+        server = relay;
+        resolve((relay.address() as AddressInfo).port);
+      });
+    });
+  const port = await listen(0);
+  const cut = async () => {
+    const closed = new Promise((resolve) => server?.close(resolve));
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+    await closed;
+  };
+  return { url: `redis://127.0.0.1:${port}`, cut, restore: () => listen(port), close: cut };
 }
