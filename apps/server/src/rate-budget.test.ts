@@ -6,6 +6,7 @@ import {
   type RateLimiter,
 } from '@znyx/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEnv } from './env';
 import { createLogger } from './logger';
 import { connectRedis } from './redis';
 import {
@@ -241,5 +242,21 @@ describe('Redis away', () => {
       await redis.close();
       await relay.close();
     }
+  });
+});
+
+describe('the Redis settings', () => {
+  it('take redis:// and rediss:// URLs, a key prefix and a timeout; anything else stops the start', () => {
+    const env = loadEnv({ REDIS_URL: 'rediss://:secret@cache.internal:6380/2', REDIS_KEY_PREFIX: 'prod-eu' });
+    expect(env).toMatchObject({
+      REDIS_URL: 'rediss://:secret@cache.internal:6380/2',
+      REDIS_KEY_PREFIX: 'prod-eu',
+    });
+    const defaults = loadEnv({});
+    expect(defaults.REDIS_URL).toBeUndefined();
+    expect(defaults).toMatchObject({ REDIS_KEY_PREFIX: 'znyx', REDIS_TIMEOUT_MS: 500 });
+    expect(() => loadEnv({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL/);
+    expect(() => loadEnv({ REDIS_KEY_PREFIX: 'has space' })).toThrow(/REDIS_KEY_PREFIX/);
+    expect(() => loadEnv({ REDIS_TIMEOUT_MS: '0' })).toThrow(/REDIS_TIMEOUT_MS/);
   });
 });
