@@ -654,8 +654,9 @@ describe.each(TEST_ENGINES)('%s store', (engine) => {
           });
           expect(page.datasets).toHaveLength(3);
           expect(page.total).toBe(10);
-          const texts = sent.mock.calls.map(([query]) =>
-            typeof query === 'string' ? query : String(query?.text),
+          // query(text | config, …): pg's overloads leave the first argument typed as never here.
+          const texts = sent.mock.calls.map(([query]: unknown[]) =>
+            typeof query === 'string' ? query : String((query as { text?: unknown } | undefined)?.text),
           );
           expect(texts).toHaveLength(1);
           expect(texts[0]).toMatch(/^SELECT /);
