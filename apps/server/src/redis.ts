@@ -28,9 +28,10 @@ export function connectRedis(url: string, options: { timeoutMs: number; logger: 
     commandTimeout: timeoutMs,
     retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), LONGEST_RECONNECT_PAUSE_MS),
   });
-  let state: 'connecting' | 'reachable' | 'unreachable' = 'connecting';
+  let state: 'connecting' | 'reachable' | 'unreachable' | 'closed' = 'connecting';
   const become = (next: 'reachable' | 'unreachable', error?: { code?: unknown }) => {
-    if (state === next) return;
+    // A connection this process closes on purpose (shutdown) is no outage.
+    if (state === next || state === 'closed') return;
     state = next;
     if (next === 'reachable') logger.info('redis reachable: rate budgets shared by every process');
     else {
@@ -47,6 +48,7 @@ export function connectRedis(url: string, options: { timeoutMs: number; logger: 
     client,
     reachable: () => client.status === 'ready',
     async close() {
+      state = 'closed';
       client.disconnect();
     },
   };
