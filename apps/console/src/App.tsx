@@ -17,6 +17,9 @@ import {
 } from './location';
 import { SignIn } from './SignIn';
 import { clearToken, readToken, saveToken } from './session';
+import { TokensView } from './TokensView';
+
+const VIEW_TITLE: Record<View, string> = { datasets: 'Datasets', catalog: 'Catalog', tokens: 'Tokens' };
 
 export const TOKEN_INVALID = 'Your token is no longer valid — sign in again';
 
@@ -88,7 +91,7 @@ function Shell({ token, onSignOut }: { token: string; onSignOut: () => void }) {
   const view = viewOf(useLocation().pathname);
 
   useEffect(() => {
-    document.title = `${view === 'catalog' ? 'Catalog' : 'Datasets'} · ZNYX Console`;
+    document.title = `${VIEW_TITLE[view]} · ZNYX Console`;
   }, [view]);
 
   if (!whoami.data) {
@@ -114,6 +117,7 @@ function Shell({ token, onSignOut }: { token: string; onSignOut: () => void }) {
   }
 
   const { org, token: me } = whoami.data;
+  const admin = me.scopes.includes('admin');
   return (
     <SessionProvider value={{ client, whoami: whoami.data }}>
       <header className="topbar">
@@ -127,6 +131,11 @@ function Shell({ token, onSignOut }: { token: string; onSignOut: () => void }) {
           <NavLink view="catalog" current={view} href={pathOf('catalog')}>
             Catalog
           </NavLink>
+          {admin && (
+            <NavLink view="tokens" current={view} href={pathOf('tokens')}>
+              Tokens
+            </NavLink>
+          )}
         </nav>
         <div className="account">
           <span className="org" title={`Organization ${org.id}`}>
@@ -140,7 +149,9 @@ function Shell({ token, onSignOut }: { token: string; onSignOut: () => void }) {
           </button>
         </div>
       </header>
-      <main className="page">{view === 'catalog' ? <CatalogView /> : <DatasetsView />}</main>
+      <main className="page">
+        {view === 'catalog' ? <CatalogView /> : view === 'tokens' ? <TokensView /> : <DatasetsView />}
+      </main>
     </SessionProvider>
   );
 }

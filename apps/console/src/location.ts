@@ -32,13 +32,15 @@ export function navigate(to: string, { replace = false }: { replace?: boolean } 
   window.dispatchEvent(new Event(NAVIGATE));
 }
 
-export type View = 'datasets' | 'catalog';
+export type View = 'datasets' | 'catalog' | 'tokens';
 
 export function viewOf(pathname: string): View {
-  return pathname.replace(/\/+$/, '').endsWith('/catalog') ? 'catalog' : 'datasets';
+  const path = pathname.replace(/\/+$/, '');
+  if (path.endsWith('/catalog')) return 'catalog';
+  return path.endsWith('/tokens') ? 'tokens' : 'datasets';
 }
 
-export const pathOf = (view: View) => (view === 'catalog' ? `${BASE}catalog` : BASE);
+export const pathOf = (view: View) => (view === 'datasets' ? BASE : `${BASE}${view}`);
 
 export type Source = NonNullable<RouterInputs['datasets']['list']['source']>;
 export const SOURCES: readonly Source[] = ['znyx_sample', 'industry_standard', 'customer'];

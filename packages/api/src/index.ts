@@ -11,6 +11,7 @@ export { type AppRouter, appRouter } from './root';
 export * from './schemas/auth';
 export * from './schemas/catalog';
 export * from './schemas/datasets';
+export * from './schemas/tokens';
 export { type Answer, type AnswerCache, createAnswerCache, currentAnswer } from './services/answers';
 export { installFromCatalog, listCatalog } from './services/catalog';
 export { createOrgWithAdminToken } from './services/orgs';
@@ -18,7 +19,9 @@ export {
   type FailedCredentialLimiter,
   perMinuteFailedCredentialLimiter,
   perMinuteRateLimiter,
+  type RateBudget,
   type RateLimiter,
+  type SharedCounters,
 } from './services/rate-limit';
 export {
   type Actor,

@@ -188,6 +188,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{org_id}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Tokens
+         * @description The org's tokens, revoked and expired ones too, newest first; never a secret or a hash. Scope `admin`.
+         */
+        get: operations["tokens.list"];
+        put?: never;
+        /**
+         * Create a Token
+         * @description Mints a token of the org. The answer holds the secret (`token`) this once: only its hash is kept. Scope `admin`.
+         */
+        post: operations["tokens.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org_id}/tokens/{token_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a Token
+         * @description Revokes a token of the org: from then on it is a 401 on every server process within 1 s. Revoking it again answers the same token, with its first revocation time. Scope `admin` (an admin token may revoke itself).
+         */
+        delete: operations["tokens.revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -323,6 +367,69 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        TokenPage: {
+            /** @description Every token of the org, revoked and expired ones too */
+            total: number;
+            limit: number;
+            offset: number;
+            /** @description Newest first */
+            tokens: components["schemas"]["ApiToken"][];
+        };
+        ApiToken: {
+            /** @example 0b8f4d7e-4b1c-4f53-9d0e-2f0f5a3e6c21 */
+            id: string;
+            /** @description What the org calls it; null when it was given none */
+            name: string | null;
+            /** @enum {string} */
+            kind: "runtime" | "ci" | "admin";
+            scopes: ("read" | "write" | "admin")[];
+            /**
+             * @description The first characters of the token, for display
+             * @example znyx_ci_Xb3d
+             */
+            prefix: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC with millisecond precision
+             */
+            created_at: string;
+            /** @description Null when the token never expires */
+            expires_at: string | null;
+            /** @description When it was first revoked; null while it is not */
+            revoked_at: string | null;
+            /** @description When it last authenticated a request, to within 60 s: it is written at most once per 60 s per token, so a request does not always move it. Null: never used. */
+            last_used_at: string | null;
+        };
+        CreatedToken: {
+            /** @example 0b8f4d7e-4b1c-4f53-9d0e-2f0f5a3e6c21 */
+            id: string;
+            /** @description What the org calls it; null when it was given none */
+            name: string | null;
+            /** @enum {string} */
+            kind: "runtime" | "ci" | "admin";
+            scopes: ("read" | "write" | "admin")[];
+            /**
+             * @description The first characters of the token, for display
+             * @example znyx_ci_Xb3d
+             */
+            prefix: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC with millisecond precision
+             */
+            created_at: string;
+            /** @description Null when the token never expires */
+            expires_at: string | null;
+            /** @description When it was first revoked; null while it is not */
+            revoked_at: string | null;
+            /** @description When it last authenticated a request, to within 60 s: it is written at most once per 60 s per token, so a request does not always move it. Null: never used. */
+            last_used_at: string | null;
+            /**
+             * @description The secret: shown this once, never again (only its hash is kept)
+             * @example znyx_ci_Xb3dq9B1-2l0mFhJx2gk2m3tQh5O1b8Yl4Kx7rjJv0A
+             */
+            token: string;
+        };
         HTTPError: {
             /** @description Human-readable message */
             detail: string;
@@ -421,6 +528,12 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -442,11 +555,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -458,6 +577,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -471,6 +596,12 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -511,6 +642,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -526,6 +663,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -548,6 +691,12 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -559,6 +708,12 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -567,11 +722,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -583,6 +744,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -596,6 +763,12 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -640,6 +813,12 @@ export interface operations {
             /** @description Created: the new Dataset (without its samples) */
             201: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -664,6 +843,12 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -675,6 +860,12 @@ export interface operations {
             /** @description The org already has a dataset of that name (compared case-insensitively). */
             409: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -686,6 +877,12 @@ export interface operations {
             /** @description Request body over 16 MiB. */
             413: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -697,6 +894,12 @@ export interface operations {
             /** @description The request body is not `application/json` (the media type is compared case-insensitively). */
             415: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -708,6 +911,12 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -716,11 +925,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -732,6 +947,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -745,6 +966,12 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -782,6 +1009,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -797,6 +1030,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -819,6 +1058,12 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -830,6 +1075,12 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -838,11 +1089,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -854,6 +1111,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -867,6 +1130,12 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -905,6 +1174,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -920,6 +1195,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -942,6 +1223,12 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -953,6 +1240,12 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -961,11 +1254,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -977,6 +1276,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -990,6 +1295,12 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1025,6 +1336,12 @@ export interface operations {
             /** @description Already installed: the same Dataset */
             200: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1036,6 +1353,12 @@ export interface operations {
             /** @description Installed: the new Dataset */
             201: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1060,6 +1383,12 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1071,6 +1400,12 @@ export interface operations {
             /** @description No catalog entry with that id or slug. */
             404: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1082,6 +1417,12 @@ export interface operations {
             /** @description A dataset of the org already has the entry name. */
             409: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1093,6 +1434,12 @@ export interface operations {
             /** @description Request body over 16 MiB. */
             413: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1104,6 +1451,12 @@ export interface operations {
             /** @description The request body is not `application/json` (the media type is compared case-insensitively). */
             415: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1115,6 +1468,12 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1123,11 +1482,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1139,6 +1504,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1152,6 +1523,12 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1186,6 +1563,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1201,6 +1584,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1223,6 +1612,12 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1234,6 +1629,12 @@ export interface operations {
             /** @description Resource does not exist in this org. */
             404: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1245,6 +1646,12 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1253,11 +1660,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1269,6 +1682,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1282,6 +1701,12 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1319,6 +1744,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1334,6 +1765,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1356,6 +1793,12 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1367,6 +1810,12 @@ export interface operations {
             /** @description Resource does not exist in this org. */
             404: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1378,6 +1827,12 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1386,11 +1841,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1402,6 +1863,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1415,6 +1882,480 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    "tokens.list": {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The organization id (a UUID, any case), e.g. `00000000-0000-0000-0000-000000000000` */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPage"];
+                };
+            };
+            /** @description Missing, malformed, unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Token does not have org access (wrong org_id), or is not an admin token (scope `admin`). */
+            403: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The database is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    "tokens.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization id (a UUID, any case), e.g. `00000000-0000-0000-0000-000000000000` */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description runtime → scope read; ci → read, write; admin → read, write, admin
+                     * @enum {string}
+                     */
+                    kind: "runtime" | "ci" | "admin";
+                    name?: string | null;
+                    /** @description Lifetime in seconds, up to ten years; absent or null: never expires */
+                    expires_in_seconds?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: the token, with its secret (shown once) */
+            201: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedToken"];
+                };
+            };
+            /** @description Missing, malformed, unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Token does not have org access (wrong org_id), or is not an admin token (scope `admin`). */
+            403: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Request body over 16 MiB. */
+            413: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The request body is not `application/json` (the media type is compared case-insensitively). */
+            415: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The database is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    "tokens.revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization id (a UUID, any case), e.g. `00000000-0000-0000-0000-000000000000` */
+                org_id: string;
+                /** @description The token id (a UUID, any case), as GET …/tokens lists it */
+                token_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token, `revoked_at` set */
+            200: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiToken"];
+                };
+            };
+            /** @description Missing, malformed, unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Token does not have org access (wrong org_id), or is not an admin token (scope `admin`). */
+            403: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description No token with that id in this org. */
+            404: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The database is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;

@@ -58,6 +58,9 @@ const SDK_METHOD_OF: Record<string, string> = {
   'datasets.create': 'datasets.create',
   'datasets.get': 'datasets.get',
   'datasets.samples': 'datasets.samples',
+  'tokens.list': 'tokens.list',
+  'tokens.create': 'tokens.create',
+  'tokens.revoke': 'tokens.revoke',
 };
 
 /** Operations of the document the SDK leaves out on purpose: the load balancer's checks. */
