@@ -14,6 +14,12 @@ await build({
   target: 'node20',
   format: 'esm',
   sourcemap: true,
+  // Whitespace and syntax only: identifiers (and so stack frames and profiles) keep their names. A
+  // comment with one non-ASCII character would make V8 hold the whole source as UTF-16.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  charset: 'ascii',
   external: ['better-sqlite3', 'swagger-ui-express', 'swagger-ui-dist'],
   // CommonJS dependencies inside an ES module bundle still call require().
   banner: {
