@@ -4,15 +4,18 @@ export {
   type ApiErrorCode,
   clientDetail,
   INTERNAL_ERROR_MESSAGE,
+  PAYLOAD_TOO_LARGE_MESSAGE,
   type ValidationIssue,
 } from './errors';
 export { isStorableText, MAX_INPUT_DEPTH } from './input-guard';
 export { type AppRouter, appRouter } from './root';
+export { UPDATE_NEEDS_A_FIELD } from './routers/datasets';
 export * from './schemas/auth';
 export * from './schemas/catalog';
 export * from './schemas/datasets';
 export { type Answer, type AnswerCache, createAnswerCache, currentAnswer } from './services/answers';
 export { installFromCatalog, listCatalog } from './services/catalog';
+export { DATASET_NOT_FOUND, editableDataset, findDataset, READ_ONLY_DATASET } from './services/datasets';
 export { createOrgWithAdminToken } from './services/orgs';
 export {
   type FailedCredentialLimiter,
@@ -20,6 +23,17 @@ export {
   perMinuteRateLimiter,
   type RateLimiter,
 } from './services/rate-limit';
+export {
+  ExportQuery,
+  type ExportRequest,
+  exportSamples,
+  IMPORT_MEDIA_TYPES,
+  type ImportRequest,
+  importSamples,
+  MAX_IMPORT_BYTES,
+  type SampleExport,
+  UNSUPPORTED_IMPORT_MEDIA_TYPE,
+} from './services/sample-transfer';
 export {
   type Actor,
   authenticateToken,

@@ -58,6 +58,11 @@ const SDK_METHOD_OF: Record<string, string> = {
   'datasets.create': 'datasets.create',
   'datasets.get': 'datasets.get',
   'datasets.samples': 'datasets.samples',
+  'datasets.update': 'datasets.update',
+  'datasets.delete': 'datasets.delete',
+  'datasets.appendSamples': 'datasets.appendSamples',
+  'datasets.import': 'datasets.importFile',
+  'datasets.export': 'datasets.exportFile',
 };
 
 /** Operations of the document the SDK leaves out on purpose: the load balancer's checks. */

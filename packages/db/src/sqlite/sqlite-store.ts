@@ -40,7 +40,10 @@ export function openSqliteExecutor(path: string, options: SqliteStoreOptions = {
     sqlite.close();
     throw openError(error);
   }
-  const executor = createSqliteExecutor(sqlite);
+  const executor = createSqliteExecutor(
+    sqlite,
+    path === ':memory:' ? undefined : { open: () => openBulkConnection(path), lockTimeoutMs },
+  );
   return {
     ...executor,
     async close() {
@@ -48,6 +51,15 @@ export function openSqliteExecutor(path: string, options: SqliteStoreOptions = {
       await executor.close();
     },
   };
+}
+
+/** The connection bulk transactions run on (the file is migrated and in WAL mode already). */
+function openBulkConnection(path: string): Database.Database {
+  const sqlite = new Database(path);
+  sqlite.pragma('busy_timeout = 0');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  return sqlite;
 }
 
 /** The store over the SQLite file at `path`; an operation meeting another process's lock is retried. */
