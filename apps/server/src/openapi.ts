@@ -399,7 +399,8 @@ const FORMATS_DESCRIPTION =
   '`metadata`, in any order), then one record per sample; `metadata` is JSON text; an empty field is null, a ' +
   'quoted empty field (`""`) the empty string. Export writes the keys (columns) in that order, leaves null ' +
   'keys out of NDJSON, ends every line with `\\n` and quotes a CSV field only when it holds `,`, `"`, CR or LF, ' +
-  'or is empty: an export imported into an empty dataset exports again byte for byte.';
+  'or is empty: an export imported into an empty dataset exports again byte for byte. (`metadata` is exported as ' +
+  'stored: PostgreSQL keeps the keys of an object in its own order, shorter keys first.)';
 
 /**
  * The streaming operations (apps/server/src/transfer.ts over packages/api's sample-transfer

@@ -29,9 +29,12 @@ export {
   exportSamples,
   IMPORT_MEDIA_TYPES,
   type ImportRequest,
+  importIntoDataset,
   importSamples,
   MAX_IMPORT_BYTES,
   type SampleExport,
+  sampleFile,
+  type TransferFormat,
   UNSUPPORTED_IMPORT_MEDIA_TYPE,
 } from './services/sample-transfer';
 export {

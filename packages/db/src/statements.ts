@@ -123,6 +123,13 @@ export const datasetById = statement<DatasetRecord>(
   DATASET_DECODING,
 );
 
+/** A dataset by id alone, whatever its org (operator tools). */
+export const datasetByIdInAnyOrg = statement<DatasetRecord>(
+  'datasetByIdInAnyOrg',
+  () => sql`SELECT ${DATASET_COLUMNS} FROM datasets WHERE id = ${$('id')}`,
+  DATASET_DECODING,
+);
+
 export const datasetByCatalogSlug = statement<DatasetRecord>(
   'datasetByCatalogSlug',
   () =>
@@ -261,6 +268,24 @@ export function insertSampleRows(rows: number): Statement<never> {
         sql`, `,
       )}`,
   );
+}
+
+/**
+ * The values of insertSampleRows(rows.length) in placeholder order, for an executor that binds
+ * them by position (no lookup by name of thousands of placeholders).
+ */
+export function sampleRowArgs(rows: readonly SampleInsertRow[]): unknown[] {
+  const args = new Array<unknown>(rows.length * SAMPLE_INSERT_COLUMNS.length);
+  let n = 0;
+  for (const row of rows) {
+    args[n++] = row.id;
+    args[n++] = row.datasetId;
+    args[n++] = row.position;
+    args[n++] = row.input;
+    args[n++] = row.expectedOutput;
+    args[n++] = row.metadata;
+  }
+  return args;
 }
 
 /** The values of insertSampleRows(rows.length). */

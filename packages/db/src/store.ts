@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { znyxSampleDatasets } from './catalog';
 import { DatasetNameTakenError, isUniqueViolation, SampleSourceError, storeError } from './errors';
 import { all, type Executor, first, type MaybePromise, type Script, type Values } from './executor';
+import { timeOrderedUuid } from './ids';
 import {
   type AppendedSamples,
   DATASET_SOURCES,
@@ -64,6 +65,8 @@ export interface Store {
   /** Counts per source and per category for a filter UI (see DatasetFacets). */
   datasetFacets(filters: DatasetFilters): Promise<DatasetFacets>;
   getDataset(orgId: string, id: string): Promise<DatasetRecord | null>;
+  /** A dataset by its id alone, whatever its org: for operator tools, never for a request. */
+  findDatasetById(id: string): Promise<DatasetRecord | null>;
   /** A dataset's stored rows in position order; null when the org has no such dataset. */
   listSamples(
     orgId: string,
@@ -200,6 +203,7 @@ function storeMethods(db: Executor): StoreMethods {
       return then(db.query(q.datasetFacets(shape), values), toDatasetFacets);
     },
     getDataset: (orgId, id) => then(db.query(q.datasetById, { orgId, id }), one),
+    findDatasetById: (id) => then(db.query(q.datasetByIdInAnyOrg, { id }), one),
     listSamples: (orgId, datasetId, page) =>
       db.transaction('read', function* () {
         if (!(yield* first(q.datasetById, { orgId, id: datasetId }))) return null;
@@ -310,7 +314,7 @@ function laterThan(previous: Date): Date {
 /** Sample rows for `datasetId` from `position` on, ids set. */
 function sampleRows(datasetId: string, position: number, samples: readonly NewSample[]): q.SampleInsertRow[] {
   return samples.map((sample, i) => ({
-    id: randomUUID(),
+    id: timeOrderedUuid(),
     datasetId,
     position: position + i,
     input: sample.input,
@@ -539,7 +543,7 @@ export function buildDatasetRows(orgId: string, input: NewDataset, now: Date) {
     updatedAt: createdAt,
   };
   const samples: q.SampleInsertRow[] = input.samples.map((sample, position) => ({
-    id: randomUUID(),
+    id: timeOrderedUuid(),
     datasetId: dataset.id,
     position,
     input: sample.input,

@@ -1,4 +1,4 @@
-import type { AppendedSamples, NewSample, SampleRecord } from '@znyx/db';
+import type { AppendedSamples, NewSample, SampleRecord, Store } from '@znyx/db';
 import { type CsvError, type Info, parse as parseCsv } from 'csv-parse';
 import { z } from 'zod';
 import type { Context } from '../context';
@@ -74,12 +74,36 @@ export async function importSamples(ctx: Context, request: ImportRequest): Promi
     if (request.contentLength !== undefined && Number(request.contentLength) > MAX_IMPORT_BYTES) {
       throw ApiError.payloadTooLarge();
     }
-    const text = decodeUtf8(limitBytes(request.body, MAX_IMPORT_BYTES, request.onProgress));
-    const samples = format === 'csv' ? csvSamples(text) : ndjsonSamples(text);
-    const appended = await ctx.store.importSamples(org_id, dataset_id, batches(samples, IMPORT_BATCH));
-    if (!appended) throw ApiError.notFound('Dataset not found');
-    return appended;
+    return importIntoDataset(ctx.store, {
+      orgId: org_id,
+      datasetId: dataset_id,
+      format,
+      body: request.body,
+      onProgress: request.onProgress,
+    });
   });
+}
+
+/**
+ * The import itself, once the request may write to the dataset (the operator CLI calls it
+ * directly): the body decoded as strict UTF-8, parsed line by line, handed to the store in
+ * batches, all in one transaction.
+ */
+export async function importIntoDataset(
+  store: Store,
+  input: {
+    orgId: string;
+    datasetId: string;
+    format: TransferFormat;
+    body: AsyncIterable<Uint8Array>;
+    onProgress?: (bytes: number) => void;
+  },
+): Promise<AppendedSamples> {
+  const text = decodeUtf8(limitBytes(input.body, MAX_IMPORT_BYTES, input.onProgress));
+  const samples = input.format === 'csv' ? csvSamples(text) : ndjsonSamples(text);
+  const appended = await store.importSamples(input.orgId, input.datasetId, batches(samples, IMPORT_BATCH));
+  if (!appended) throw ApiError.notFound('Dataset not found');
+  return appended;
 }
 
 export interface ExportRequest {
@@ -120,16 +144,21 @@ export async function exportSamples(ctx: Context, request: ExportRequest): Promi
       contentType: format === 'csv' ? IMPORT_MEDIA_TYPES.csv : IMPORT_MEDIA_TYPES.ndjson,
       filename: `${fileSlug(dataset.name)}.${format}`,
       version,
-      chunks: exportChunks(ctx, dataset_id, format),
+      chunks: sampleFile(ctx.store, dataset_id, format),
     };
   });
 }
 
-async function* exportChunks(ctx: Context, datasetId: string, format: ExportFormat): AsyncGenerator<string> {
+/** A dataset's stored samples as a JSONL or CSV file, a page of rows at a time (what export sends). */
+export async function* sampleFile(
+  store: Store,
+  datasetId: string,
+  format: ExportFormat,
+): AsyncGenerator<string> {
   if (format === 'csv') yield `${CSV_COLUMNS.join(',')}\n`;
   const line = format === 'csv' ? csvLine : jsonLine;
   for (let after = -1; ; ) {
-    const page = await ctx.store.samplesAfter(datasetId, after, EXPORT_PAGE);
+    const page = await store.samplesAfter(datasetId, after, EXPORT_PAGE);
     if (page.length === 0) return;
     let chunk = '';
     for (const sample of page) chunk += line(sample);

@@ -11,7 +11,7 @@ import {
   type Statement,
   type Values,
 } from '../executor';
-import { insertSampleRows, sampleRowValues } from '../statements';
+import { insertSampleRows, sampleRowArgs } from '../statements';
 
 /**
  * SQLite's spelling of what differs: timestamps are integer milliseconds, selected as they are
@@ -138,7 +138,7 @@ export function createSqliteExecutor(sqlite: Database.Database, bulk?: SqliteBul
           insertSamples: async (rows) => {
             for (let i = 0; i < rows.length; i += BULK_ROWS_PER_INSERT) {
               const chunk = rows.slice(i, i + BULK_ROWS_PER_INSERT);
-              runBulk(insertSampleRows(chunk.length), sampleRowValues(chunk));
+              runBulk.positional(insertSampleRows(chunk.length), sampleRowArgs(chunk));
               // Other requests' turn between two statements.
               if (i + BULK_ROWS_PER_INSERT < rows.length) await yieldToEventLoop();
             }
@@ -251,5 +251,19 @@ function statementRunner(sqlite: Database.Database) {
     });
   };
 
-  return run;
+  /**
+   * A statement whose placeholders are all named values, bound in their order from `args`
+   * (which must list them in that order); for a writer of many values at once.
+   */
+  const positional = (statement: Statement<unknown>, args: unknown[]): void => {
+    let compiled = statement.name === undefined ? undefined : prepared.get(statement.name);
+    if (!compiled) {
+      compiled = compile(statement);
+      if (statement.name !== undefined) prepared.set(statement.name, compiled);
+    }
+    for (let i = 0; i < args.length; i++) args[i] = encode(args[i]);
+    compiled.statement.run(...args);
+  };
+
+  return Object.assign(run, { positional });
 }
