@@ -39,6 +39,8 @@ import { generateDemoDatasets } from '../src/demo-data';
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
 const COMPARE_ROWS = Number(process.env.BENCH_COMPARE_ROWS ?? 200_000);
+/** BENCH_LIST=0: no List Datasets during the import (to tell the import's memory from the listings'). */
+const LIST_DURING_IMPORT = process.env.BENCH_LIST !== '0';
 const SERVER_DIR = fileURLToPath(new URL('../', import.meta.url));
 const BUNDLE = join(SERVER_DIR, 'dist/main.mjs');
 const work = mkdtempSync(join(tmpdir(), 'znyx-bench-io-'));
@@ -294,7 +296,7 @@ async function measure(engine: string, file: { path: string; sha256: string }): 
 
     const rssBeforeImport = rssOf(pid);
     const rss = watchRss(pid);
-    const list = pollList(base, admin.token);
+    const list = LIST_DURING_IMPORT ? pollList(base, admin.token) : { stop: async () => [] as number[] };
     const importStarted = performance.now();
     const imported = await call(`${base}/${datasetId}/import`, 'POST', admin.token, {
       path: file.path,

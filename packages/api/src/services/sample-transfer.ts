@@ -33,9 +33,9 @@ export const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
 /** The longest NDJSON line (a sample of 100,000-character texts and rich metadata fits). */
 export const MAX_IMPORT_LINE_CHARS = 4 * 1024 * 1024;
 /** Samples handed to the store at a time: memory stays bounded whatever the body's size. */
-const IMPORT_BATCH = 1_000;
+const IMPORT_BATCH = 500;
 /** Rows read from the store per page of an export. */
-const EXPORT_PAGE = 2_000;
+const EXPORT_PAGE = 500;
 
 export const IMPORT_MEDIA_TYPES = { ndjson: 'application/x-ndjson', csv: 'text/csv' } as const;
 export type TransferFormat = keyof typeof IMPORT_MEDIA_TYPES;

@@ -95,7 +95,14 @@ interface Compiled {
 
 /** Where bulk transactions run: a second connection to the same file, opened when first needed. */
 export interface SqliteBulkOptions {
+  /** Opens it (with wal_autocheckpoint = 0: its commits leave the checkpoint to checkpointWal). */
   open: () => Database.Database;
+  /**
+   * Copies the WAL into the database file away from the event loop (a worker thread): after a
+   * bulk commit the WAL holds the whole import, and checkpointing it where it was written would
+   * stall every request for seconds.
+   */
+  checkpointWal: () => Promise<void>;
   /** How long a bulk transaction waits for another process's write lock, in ms. */
   lockTimeoutMs: number;
 }
@@ -121,6 +128,7 @@ export function createSqliteExecutor(sqlite: Database.Database, bulk?: SqliteBul
   let bulkConnection: { sqlite: Database.Database; run: ReturnType<typeof statementRunner> } | undefined;
   /** One bulk transaction at a time: they share the connection, and only one can write anyway. */
   let bulkQueue: Promise<unknown> = Promise.resolve();
+  let checkpointing: Promise<void> | undefined;
 
   const bulkTransaction = async <T>(work: (session: BulkSession) => Promise<T>): Promise<T> => {
     if (!bulk) throw new Error('this SQLite executor has no bulk connection');
@@ -146,6 +154,12 @@ export function createSqliteExecutor(sqlite: Database.Database, bulk?: SqliteBul
         };
         const result = await work(session);
         connection.exec('COMMIT');
+        checkpointing ??= options
+          .checkpointWal()
+          .catch(() => undefined)
+          .finally(() => {
+            checkpointing = undefined;
+          });
         return result;
       } catch (error) {
         if (connection.inTransaction) connection.exec('ROLLBACK');
@@ -182,6 +196,7 @@ export function createSqliteExecutor(sqlite: Database.Database, bulk?: SqliteBul
     },
     async close() {
       await bulkQueue;
+      await checkpointing;
       bulkConnection?.sqlite.close();
       sqlite.close();
     },
