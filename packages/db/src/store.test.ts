@@ -5,7 +5,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { znyxSampleDatasets } from './catalog';
 import { DatasetNameTakenError, isUnavailable, StoreQueryError, StoreUnavailableError } from './errors';
 import type {
@@ -639,6 +640,30 @@ describe.each(TEST_ENGINES)('%s store', (engine) => {
       const listed = await listAll(org.id, { source: 'customer' });
       expect(names(listed)).toEqual(expectedCustomerOrder);
     });
+
+    it.runIf(engine === 'postgres')(
+      'answers a page, with its total, in one round trip: one statement, no BEGIN or COMMIT',
+      async () => {
+        const sent = vi.spyOn(pg.Client.prototype, 'query');
+        try {
+          const page = await store.listDatasets({
+            orgId: org.id,
+            categories: ['pii', 'toxicity'],
+            limit: 3,
+            offset: 0,
+          });
+          expect(page.datasets).toHaveLength(3);
+          expect(page.total).toBe(10);
+          const texts = sent.mock.calls.map(([query]) =>
+            typeof query === 'string' ? query : String(query?.text),
+          );
+          expect(texts).toHaveLength(1);
+          expect(texts[0]).toMatch(/^SELECT /);
+        } finally {
+          sent.mockRestore();
+        }
+      },
+    );
 
     it('lists the six same-instant ZNYX samples first (newest), sorted by name among themselves', async () => {
       const listed = await listAll(org.id);
