@@ -3,9 +3,11 @@ import { errorCode, errorMessage } from '@znyx/client';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { clientFor, describeError, isFinal, SessionProvider } from './api';
 import { CatalogView } from './CatalogView';
+import { DatasetPage, NewDatasetForm } from './DatasetPage';
 import { DatasetsView, datasetsHref } from './DatasetsView';
 import {
   BASE,
+  datasetIdOf,
   followLink,
   navigate,
   parseFilters,
@@ -85,10 +87,17 @@ export function App() {
 function Shell({ token, onSignOut }: { token: string; onSignOut: () => void }) {
   const client = useMemo(() => clientFor(token), [token]);
   const whoami = useQuery({ queryKey: ['auth.whoami'], queryFn: () => client.auth.whoami.query({}) });
-  const view = viewOf(useLocation().pathname);
+  const location = useLocation();
+  const view = viewOf(location.pathname);
 
   useEffect(() => {
-    document.title = `${view === 'catalog' ? 'Catalog' : 'Datasets'} · ZNYX Console`;
+    const titles: Record<View, string> = {
+      catalog: 'Catalog',
+      datasets: 'Datasets',
+      dataset: 'Dataset',
+      new: 'New dataset',
+    };
+    document.title = `${titles[view]} · ZNYX Console`;
   }, [view]);
 
   if (!whoami.data) {
@@ -115,13 +124,17 @@ function Shell({ token, onSignOut }: { token: string; onSignOut: () => void }) {
 
   const { org, token: me } = whoami.data;
   return (
-    <SessionProvider value={{ client, whoami: whoami.data }}>
+    <SessionProvider value={{ client, whoami: whoami.data, token }}>
       <header className="topbar">
         <a className="brand" href={BASE} onClick={(event) => followLink(event, datasetsHref())}>
           ZNYX <span className="accent">Console</span>
         </a>
         <nav aria-label="Main">
-          <NavLink view="datasets" current={view} href={datasetsHref()}>
+          <NavLink
+            view="datasets"
+            current={view === 'dataset' || view === 'new' ? 'datasets' : view}
+            href={datasetsHref()}
+          >
             Datasets
           </NavLink>
           <NavLink view="catalog" current={view} href={pathOf('catalog')}>
@@ -140,7 +153,17 @@ function Shell({ token, onSignOut }: { token: string; onSignOut: () => void }) {
           </button>
         </div>
       </header>
-      <main className="page">{view === 'catalog' ? <CatalogView /> : <DatasetsView />}</main>
+      <main className="page">
+        {view === 'catalog' ? (
+          <CatalogView />
+        ) : view === 'new' ? (
+          <NewDatasetForm />
+        ) : view === 'dataset' ? (
+          <DatasetPage id={datasetIdOf(location.pathname) ?? ''} />
+        ) : (
+          <DatasetsView />
+        )}
+      </main>
     </SessionProvider>
   );
 }

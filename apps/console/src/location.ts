@@ -32,13 +32,25 @@ export function navigate(to: string, { replace = false }: { replace?: boolean } 
   window.dispatchEvent(new Event(NAVIGATE));
 }
 
-export type View = 'datasets' | 'catalog';
+export type View = 'datasets' | 'catalog' | 'dataset' | 'new';
+
+const DATASET_PATH = /\/datasets\/([0-9a-fA-F-]{36})$/;
 
 export function viewOf(pathname: string): View {
-  return pathname.replace(/\/+$/, '').endsWith('/catalog') ? 'catalog' : 'datasets';
+  const path = pathname.replace(/\/+$/, '');
+  if (path.endsWith('/catalog')) return 'catalog';
+  if (path.endsWith('/datasets/new')) return 'new';
+  if (DATASET_PATH.test(path)) return 'dataset';
+  return 'datasets';
 }
 
-export const pathOf = (view: View) => (view === 'catalog' ? `${BASE}catalog` : BASE);
+/** The dataset a `/console/datasets/<id>` path shows. */
+export const datasetIdOf = (pathname: string) => DATASET_PATH.exec(pathname.replace(/\/+$/, ''))?.[1];
+
+export const pathOf = (view: 'datasets' | 'catalog' | 'new') =>
+  view === 'catalog' ? `${BASE}catalog` : view === 'new' ? `${BASE}datasets/new` : BASE;
+
+export const datasetPath = (id: string) => `${BASE}datasets/${id}`;
 
 export type Source = NonNullable<RouterInputs['datasets']['list']['source']>;
 export const SOURCES: readonly Source[] = ['znyx_sample', 'industry_standard', 'customer'];

@@ -654,9 +654,11 @@ describe.each(TEST_ENGINES)('%s store', (engine) => {
           });
           expect(page.datasets).toHaveLength(3);
           expect(page.total).toBe(10);
-          const texts = sent.mock.calls.map(([query]) =>
-            typeof query === 'string' ? query : String(query?.text),
-          );
+          // (pg-copy-streams' types add a query() overload, so the arguments are read as plain values)
+          const texts = sent.mock.calls.map((call) => {
+            const query = (call as unknown[])[0] as string | { text?: string } | undefined;
+            return typeof query === 'string' ? query : String(query?.text);
+          });
           expect(texts).toHaveLength(1);
           expect(texts[0]).toMatch(/^SELECT /);
         } finally {
