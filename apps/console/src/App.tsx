@@ -19,6 +19,15 @@ import {
 } from './location';
 import { SignIn } from './SignIn';
 import { clearToken, readToken, saveToken } from './session';
+import { TokensView } from './TokensView';
+
+const VIEW_TITLE: Record<View, string> = {
+  datasets: 'Datasets',
+  catalog: 'Catalog',
+  tokens: 'Tokens',
+  dataset: 'Dataset',
+  new: 'New dataset',
+};
 
 export const TOKEN_INVALID = 'Your token is no longer valid — sign in again';
 
@@ -91,13 +100,7 @@ function Shell({ token, onSignOut }: { token: string; onSignOut: () => void }) {
   const view = viewOf(location.pathname);
 
   useEffect(() => {
-    const titles: Record<View, string> = {
-      catalog: 'Catalog',
-      datasets: 'Datasets',
-      dataset: 'Dataset',
-      new: 'New dataset',
-    };
-    document.title = `${titles[view]} · ZNYX Console`;
+    document.title = `${VIEW_TITLE[view]} · ZNYX Console`;
   }, [view]);
 
   if (!whoami.data) {
@@ -123,6 +126,7 @@ function Shell({ token, onSignOut }: { token: string; onSignOut: () => void }) {
   }
 
   const { org, token: me } = whoami.data;
+  const admin = me.scopes.includes('admin');
   return (
     <SessionProvider value={{ client, whoami: whoami.data, token }}>
       <header className="topbar">
@@ -140,6 +144,11 @@ function Shell({ token, onSignOut }: { token: string; onSignOut: () => void }) {
           <NavLink view="catalog" current={view} href={pathOf('catalog')}>
             Catalog
           </NavLink>
+          {admin && (
+            <NavLink view="tokens" current={view} href={pathOf('tokens')}>
+              Tokens
+            </NavLink>
+          )}
         </nav>
         <div className="account">
           <span className="org" title={`Organization ${org.id}`}>
@@ -156,6 +165,8 @@ function Shell({ token, onSignOut }: { token: string; onSignOut: () => void }) {
       <main className="page">
         {view === 'catalog' ? (
           <CatalogView />
+        ) : view === 'tokens' ? (
+          <TokensView />
         ) : view === 'new' ? (
           <NewDatasetForm />
         ) : view === 'dataset' ? (

@@ -516,3 +516,79 @@ describe('a dataset in the Console', () => {
     expect(await page.getByLabel('Import samples (NDJSON or CSV)').count()).toBe(0);
   });
 });
+
+describe('the Tokens page', () => {
+  it('is offered to admin tokens only; another token is told what it needs', async () => {
+    const page = await openConsole();
+    await signIn(page, tokens.ci);
+    expect(await nav(page, 'Tokens').count()).toBe(0);
+    await page.goto(`${consoleUrl}tokens`);
+    const notice = page.getByText(/Managing tokens needs an admin token/);
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('this is a ci token');
+    expect(await page.locator('table').count()).toBe(0);
+  });
+
+  it('creates a token, shows its secret once to copy, lists it, and revokes it', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 860 },
+      locale: 'en-US',
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const urls: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('request', (request) => urls.push(request.url()));
+    try {
+      await page.goto(consoleUrl);
+      await signIn(page, tokens.admin);
+      await nav(page, 'Tokens').click();
+      await page.getByRole('heading', { name: 'Tokens' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe('/console/tokens');
+      const before = (await api.tokens.list.query({ org_id: tokens.org.id })).total;
+      await expect.poll(() => page.getByTestId('token-count').textContent()).toBe(`${before} tokens`);
+
+      const form = page.getByRole('form', { name: 'Create a token' });
+      await form.getByLabel('Name').fill('Nightly evals');
+      await form.getByLabel('Kind').selectOption('ci');
+      await form.getByLabel('Expires').selectOption({ label: '30 days' });
+      await form.getByRole('button', { name: 'Create token' }).click();
+
+      const secret = (await page.getByTestId('new-secret').textContent({ timeout: 10_000 })) ?? '';
+      expect(secret).toMatch(/^znyx_ci_[A-Za-z0-9_-]{43}$/);
+      await page.getByRole('button', { name: 'Copy' }).click();
+      await page.getByRole('button', { name: 'Copied' }).waitFor();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+      // The secret works, and the page keeps it nowhere: not in storage, not in a URL.
+      const asNew = createZnyxClient({ baseUrl: server.url, token: secret });
+      expect((await asNew.auth.whoami.query({})).token.kind).toBe('ci');
+      expect(await page.evaluate(() => Object.values(sessionStorage))).toEqual([tokens.admin]);
+      await page.getByRole('button', { name: 'Done' }).click();
+      await page.getByRole('form', { name: 'Create a token' }).waitFor();
+      expect(await page.content()).not.toContain(secret);
+
+      await expect.poll(() => page.getByTestId('token-count').textContent()).toBe(`${before + 1} tokens`);
+      const row = page.getByRole('row', { name: /Nightly evals/ });
+      expect(await row.locator('td').nth(0).textContent()).toBe('ci');
+      expect(await row.locator('td').nth(5).textContent()).toBe('Active');
+      const listed = (await api.tokens.list.query({ org_id: tokens.org.id })).tokens.find(
+        (t) => t.name === 'Nightly evals',
+      );
+      expect(listed?.expires_at).not.toBeNull();
+      expect(await row.locator('code').textContent()).toBe(`${listed?.prefix}…`);
+
+      await row.getByRole('button', { name: 'Revoke' }).click();
+      await row.getByRole('button', { name: 'Confirm revoke' }).click();
+      await expect.poll(() => row.locator('td').nth(5).textContent()).toMatch(/^Revoked\S/);
+      expect(await row.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
+      await expect(asNew.auth.whoami.query({})).rejects.toThrow('Token has been revoked');
+
+      await page.screenshot({ path: SCREENSHOT.replace('console.png', 'tokens.png') });
+      for (const url of [...urls, page.url()]) expect(url).not.toContain(secret);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -3,6 +3,7 @@ import type { Source } from './location';
 
 export type DatasetPage = RouterOutputs['datasets']['list'];
 export type CatalogEntry = RouterOutputs['datasets']['catalog']['entries'][number];
+export type ApiToken = RouterOutputs['tokens']['list']['tokens'][number];
 
 export const SOURCE_LABEL: Record<Source, string> = {
   znyx_sample: 'ZNYX sample',
@@ -17,3 +18,7 @@ export const formatDate = (iso: string) => dateFormat.format(new Date(iso));
 const numberFormat = new Intl.NumberFormat('en-US');
 
 export const formatCount = (n: number) => numberFormat.format(n);
+
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export const formatDateTime = (iso: string) => dateTimeFormat.format(new Date(iso));

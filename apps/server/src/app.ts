@@ -17,7 +17,7 @@ import cors from 'cors';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import proxyAddr from 'proxy-addr';
 import swaggerUi from 'swagger-ui-express';
-import { errorHeaders, MAX_BATCH_CALLS, MAX_BODY_BYTES, recordCallError } from './errors';
+import { errorHeaders, MAX_BATCH_CALLS, MAX_BODY_BYTES, recordCallError, setBudgetHeaders } from './errors';
 import type { Logger } from './logger';
 import { buildOpenApiDocument, docsDocument } from './openapi';
 import { parseQueryString } from './query-string';
@@ -64,7 +64,7 @@ export function createApp({
   app.set('query parser', parseQueryString);
   const trusted = app.get('trust proxy fn') as Parameters<typeof proxyAddr>[1];
   // Also for requests answered before Express routes them (below): req.ip is Express's.
-  const contextFor = (req: IncomingMessage) =>
+  const contextFor = (req: IncomingMessage, res: ServerResponse) =>
     createContext({
       store,
       headers: req.headers,
@@ -72,6 +72,7 @@ export function createApp({
       clientAddress: proxyAddr(req, trusted),
       rateLimiter,
       failedCredentialLimiter,
+      onBudget: (budget) => setBudgetHeaders(res, budget),
     });
   const openApiDocument = buildOpenApiDocument();
 
@@ -130,7 +131,7 @@ export function createApp({
     headAsGet,
     createExpressMiddleware({
       router: appRouter,
-      createContext: ({ req }) => contextFor(req),
+      createContext: ({ req, res }) => contextFor(req, res),
       responseMeta: ({ errors }) => ({ headers: errorHeaders(errors) }),
       maxBodySize: MAX_BODY_BYTES,
       // Refused whole, before any call runs or a context exists.

@@ -42,6 +42,7 @@ interface OrgJson {
 }
 interface TokenJson {
   id: string;
+  name: string | null;
   token: string;
   kind: string;
   scopes: string[];
@@ -60,9 +61,21 @@ interface TokenListJson {
     created_at: string;
     expires_at: string | null;
     revoked_at: string | null;
+    last_used_at: string | null;
+    name: string | null;
   }[];
 }
-const LISTED_TOKEN_KEYS = ['created_at', 'expires_at', 'id', 'kind', 'prefix', 'revoked_at', 'scopes'];
+const LISTED_TOKEN_KEYS = [
+  'created_at',
+  'expires_at',
+  'id',
+  'kind',
+  'last_used_at',
+  'name',
+  'prefix',
+  'revoked_at',
+  'scopes',
+];
 
 let tempDir: string;
 let dbPath: string;
@@ -240,7 +253,7 @@ describe('znyx token create', () => {
     '--kind $kind prints {id, token, kind, scopes, expires_at} with scopes $scopes and no expiry',
     async ({ kind, prefix, scopes }) => {
       const created = await runCliJson<TokenJson>(['token', 'create', '--org', sharedOrg.id, '--kind', kind]);
-      expect(Object.keys(created).sort()).toEqual(['expires_at', 'id', 'kind', 'scopes', 'token']);
+      expect(Object.keys(created).sort()).toEqual(['expires_at', 'id', 'kind', 'name', 'scopes', 'token']);
       expect(created.id).toMatch(UUID);
       expect(created.kind).toBe(kind);
       expect(created.scopes).toEqual(scopes);
@@ -320,6 +333,8 @@ describe('znyx token list', () => {
       'ci',
       '--expires-in',
       '3600',
+      '--name',
+      ' CI on main ',
     ]);
     // The first admin token, revoked by the id org create printed.
     revoked = await runCliJson<RevokeJson>(['token', 'revoke', '--id', org.token_id]);
@@ -330,24 +345,29 @@ describe('znyx token list', () => {
     expect(Object.keys(listed)).toEqual(['tokens']);
     expect(listed.tokens.map((t) => t.id)).toEqual([ci.id, org.token_id]);
     const [ciListed, adminListed] = listed.tokens;
+    expect(ci.name).toBe('CI on main');
     expect(ciListed).toEqual({
       id: ci.id,
+      name: 'CI on main',
       kind: 'ci',
       scopes: ['read', 'write'],
       prefix: expect.stringMatching(/^znyx_ci_/),
       created_at: expect.stringMatching(ISO_UTC),
       expires_at: ci.expires_at,
       revoked_at: null,
+      last_used_at: null,
     });
     expect(ci.token.startsWith(ciListed?.prefix ?? '-')).toBe(true);
     expect(adminListed).toEqual({
       id: org.token_id,
+      name: null,
       kind: 'admin',
       scopes: ['read', 'write', 'admin'],
       prefix: expect.stringMatching(/^znyx_admin_/),
       created_at: expect.stringMatching(ISO_UTC),
       expires_at: null,
       revoked_at: revoked.revoked_at,
+      last_used_at: null,
     });
     expect(org.token.startsWith(adminListed?.prefix ?? '-')).toBe(true);
     expect(Date.parse(ciListed?.created_at ?? '')).toBeGreaterThan(Date.parse(adminListed?.created_at ?? ''));
@@ -378,23 +398,37 @@ describe('znyx token list', () => {
     const [header, ...rows] = result.stdout.trimEnd().split('\n');
     expect(header?.split(/\s{2,}/)).toEqual([
       'ID',
+      'NAME',
       'KIND',
       'SCOPES',
       'PREFIX',
       'CREATED',
       'EXPIRES',
       'REVOKED',
+      'LAST USED',
     ]);
     expect(rows.map((row) => row.split(/\s{2,}/))).toEqual([
-      [ci.id, 'ci', 'read,write', listed.tokens[0]?.prefix, listed.tokens[0]?.created_at, ci.expires_at, '-'],
+      [
+        ci.id,
+        'CI on main',
+        'ci',
+        'read,write',
+        listed.tokens[0]?.prefix,
+        listed.tokens[0]?.created_at,
+        ci.expires_at,
+        '-',
+        'never',
+      ],
       [
         org.token_id,
+        '-',
         'admin',
         'read,write,admin',
         listed.tokens[1]?.prefix,
         listed.tokens[1]?.created_at,
         'never',
         revoked.revoked_at,
+        'never',
       ],
     ]);
   });

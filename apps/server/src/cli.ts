@@ -8,6 +8,7 @@ import {
   importIntoDataset,
   installFromCatalog,
   issueToken,
+  MAX_TOKEN_LIFETIME_SECONDS,
   OrgId,
   sampleFile,
   type TransferFormat,
@@ -64,7 +65,17 @@ async function allTokens(store: Store, orgId: string): Promise<TokenRecord[]> {
   }
 }
 
-const TOKEN_TABLE_HEADER = ['ID', 'KIND', 'SCOPES', 'PREFIX', 'CREATED', 'EXPIRES', 'REVOKED'];
+const TOKEN_TABLE_HEADER = [
+  'ID',
+  'NAME',
+  'KIND',
+  'SCOPES',
+  'PREFIX',
+  'CREATED',
+  'EXPIRES',
+  'REVOKED',
+  'LAST USED',
+];
 
 /** The tokens as a table under a header row, each column as wide as its widest cell. */
 function tokenTable(tokens: readonly TokenRecord[]): string {
@@ -72,12 +83,14 @@ function tokenTable(tokens: readonly TokenRecord[]): string {
     TOKEN_TABLE_HEADER,
     ...tokens.map((t) => [
       t.id,
+      t.name ?? '-',
       t.kind,
       t.scopes.join(','),
       t.tokenPrefix,
       t.createdAt.toISOString(),
       iso(t.expiresAt) ?? 'never',
       iso(t.revokedAt) ?? '-',
+      iso(t.lastUsedAt) ?? 'never',
     ]),
   ];
   const widths = TOKEN_TABLE_HEADER.map((_, column) =>
@@ -178,16 +191,27 @@ function buildCli(
     .option(
       '--expires-in <seconds>',
       'lifetime in seconds (default: no expiry)',
-      positiveInt(10 * 365 * 86_400),
+      positiveInt(MAX_TOKEN_LIFETIME_SECONDS),
     )
+    .option('--name <name>', 'what the org calls it, up to 100 characters (default: none)')
     .action(
-      run(async (store, opts: { org: string; kind: TokenKind; expiresIn?: number }) => {
+      run(async (store, opts: { org: string; kind: TokenKind; expiresIn?: number; name?: string }) => {
         await requireOrg(store, opts.org);
+        const name = opts.name === undefined ? null : opts.name.trim();
+        if (name !== null && (name === '' || name.length > 100)) {
+          throw new CliError('--name must be 1 to 100 characters, not blank');
+        }
         const expiresAt = opts.expiresIn ? new Date(Date.now() + opts.expiresIn * 1000) : null;
-        const { token, record } = await issueToken(store, { orgId: opts.org, kind: opts.kind, expiresAt });
+        const { token, record } = await issueToken(store, {
+          orgId: opts.org,
+          kind: opts.kind,
+          expiresAt,
+          name,
+        });
         return {
           json: {
             id: record.id,
+            name: record.name,
             token,
             kind: record.kind,
             scopes: record.scopes,
@@ -226,12 +250,14 @@ function buildCli(
           json: {
             tokens: tokens.map((t) => ({
               id: t.id,
+              name: t.name,
               kind: t.kind,
               scopes: t.scopes,
               prefix: t.tokenPrefix,
               created_at: iso(t.createdAt),
               expires_at: iso(t.expiresAt),
               revoked_at: iso(t.revokedAt),
+              last_used_at: iso(t.lastUsedAt),
             })),
           },
           text: tokens.length > 0 ? tokenTable(tokens) : `Org ${opts.org} has no tokens.`,

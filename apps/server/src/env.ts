@@ -10,8 +10,23 @@ const EnvSchema = z.object({
   DB_POOL_SIZE: z.coerce.number<number>().int().min(1).max(1000).default(10),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number<number>().int().min(1).default(5_000),
   DB_CONNECT_TIMEOUT_MS: z.coerce.number<number>().int().min(1).default(2_000),
-  /** Requests per minute per token, per process; 0 turns the limit off. */
+  /** Requests per minute per token (shared by every process with REDIS_URL); 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number<number>().int().min(0).default(1200),
+  /**
+   * `redis://[:password@]host:port[/db]` or `rediss://…`: the rate budgets every process of the
+   * deployment shares. Unset: each process counts alone.
+   */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, { error: 'expected redis://host:port or rediss://host:port' })
+    .optional(),
+  /** The first part of every Redis key, so deployments (or test runs) sharing a Redis stay apart. */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/)
+    .default('znyx'),
+  /** How long a Redis connect or command may take before the process counts in its own memory, in ms. */
+  REDIS_TIMEOUT_MS: z.coerce.number<number>().int().min(1).max(60_000).default(500),
   /** The answer cache's bound, in MiB of answers; 0 turns it off (ETags and 304 stay). */
   RESPONSE_CACHE_MB: z.coerce.number<number>().min(0).max(65_536).default(64),
   /** Failed credentials per minute per client address before it gets 429s; 0 turns the limit off. */

@@ -1,6 +1,6 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TRPCError } from '@trpc/server';
-import { ApiError } from '@znyx/api';
+import { ApiError, type RateBudget } from '@znyx/api';
 import type { Request } from 'express';
 
 /** The largest request body either transport reads (a dataset of 10,000 rich samples fits). */
@@ -22,6 +22,19 @@ export function errorHeaders(errors: readonly TRPCError[]): Record<string, strin
     }
   }
   return Object.keys(headers).length > 0 ? headers : undefined;
+}
+
+/**
+ * A token's budget, as every answer that spent it says (the 429 too): RateLimit-Limit,
+ * RateLimit-Remaining and RateLimit-Reset (seconds). The one place both REST paths (the
+ * procedure's and the kept answer's) and /trpc set them; a later call of a tRPC batch that
+ * streams its answer may find the headers sent already.
+ */
+export function setBudgetHeaders(res: ServerResponse, budget: RateBudget): void {
+  if (res.headersSent) return;
+  res.setHeader('RateLimit-Limit', String(budget.limit));
+  res.setHeader('RateLimit-Remaining', String(budget.remaining));
+  res.setHeader('RateLimit-Reset', String(budget.resetSeconds));
 }
 
 /** The failed calls of one request, as its one log line carries them. */

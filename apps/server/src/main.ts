@@ -11,6 +11,7 @@ import {
 import { openStore, type Store } from '@znyx/db';
 import { EnvError, loadEnv, storeOptions } from './env';
 import { createLogger } from './logger';
+import { connectRedis, type SharedRedis } from './redis';
 import { type RunningServer, startServer } from './server';
 
 const DEMO_ORG_NAME = 'Demo Org';
@@ -44,16 +45,19 @@ async function main(): Promise<void> {
   const env = loadEnv(process.env);
   const logger = createLogger(env.LOG_LEVEL);
   let running: RunningServer | undefined;
+  let redis: SharedRedis | undefined;
   // Registered before anything starts, so a signal during start-up still exits cleanly.
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    (running ? running.close() : Promise.resolve()).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    (running ? running.close() : Promise.resolve())
+      .then(() => redis?.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
@@ -62,11 +66,16 @@ async function main(): Promise<void> {
     ...storeOptions(env),
     onBackgroundError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
   });
+  // Budgets in Redis are shared by every process; without it each process counts alone.
+  redis = env.REDIS_URL
+    ? connectRedis(env.REDIS_URL, { timeoutMs: env.REDIS_TIMEOUT_MS, logger })
+    : undefined;
+  const shared = redis && { redis: redis.client, keyPrefix: env.REDIS_KEY_PREFIX };
   const rateLimiter =
-    env.RATE_LIMIT_PER_MINUTE > 0 ? perMinuteRateLimiter(env.RATE_LIMIT_PER_MINUTE) : undefined;
+    env.RATE_LIMIT_PER_MINUTE > 0 ? perMinuteRateLimiter(env.RATE_LIMIT_PER_MINUTE, shared) : undefined;
   const failedCredentialLimiter =
     env.AUTH_FAILURES_PER_MINUTE > 0
-      ? perMinuteFailedCredentialLimiter(env.AUTH_FAILURES_PER_MINUTE)
+      ? perMinuteFailedCredentialLimiter(env.AUTH_FAILURES_PER_MINUTE, shared)
       : undefined;
   // The app mounts the Console only when it is built; the banner says which.
   const consoleServed = existsSync(join(CONSOLE_DIR, 'index.html'));
@@ -82,7 +91,10 @@ async function main(): Promise<void> {
     host: env.HOST,
     port: env.PORT,
   });
-  logger.info({ url: running.url, engine: store.engine }, 'listening');
+  logger.info(
+    { url: running.url, engine: store.engine, rateBudgets: redis ? 'redis' : 'process' },
+    'listening',
+  );
   if (process.argv.includes('--demo')) await printDemo(store, running.url, consoleServed);
 }
 

@@ -15,6 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { issueToken } from '@znyx/api';
 import { TEST_ENGINES } from '@znyx/db/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -62,6 +63,11 @@ interface World {
   /** The ids of customer datasets: the only ones whose content may change. */
   customer: Set<string>;
   catalogIds: string[];
+  /**
+   * Token ids the fuzzer may revoke, per org: tokens minted for it alone (revoking the tokens it
+   * calls with would turn the rest of the run into 401s). Revoking one again is a 200 too.
+   */
+  revocable: Map<string, string[]>;
 }
 
 /** A request before it is sent. */
@@ -103,6 +109,16 @@ function rulesFor(world: World): ProseRules {
             { weight: 1, arbitrary: fc.constantFrom(...orgs) },
             { weight: 1, arbitrary: fc.uuid() },
           );
+        case 'path.token_id': {
+          const own = world.revocable.get(world.acme.org.id) ?? [];
+          const other = world.revocable.get(world.globex.org.id) ?? [];
+          return fc.oneof(
+            { weight: 4, arbitrary: fc.constantFrom(...own) },
+            { weight: 1, arbitrary: fc.constantFrom(...own).map((id) => id.toUpperCase()) },
+            { weight: 1, arbitrary: fc.constantFrom(...other) },
+            { weight: 1, arbitrary: fc.uuid() },
+          );
+        }
         case 'path.dataset_id': {
           const own = world.datasets.get(world.acme.org.id) ?? [];
           const other = world.datasets.get(world.globex.org.id) ?? [];
@@ -732,7 +748,13 @@ function allowedStatuses(d: Draft, world: World): Set<number> {
   if (invalid || encoding) return new Set([422, ...(encoding ? [400, 404] : [])]);
   const org = decodedPath(d.path.org_id);
   if (org !== undefined && org !== credential.org) return new Set([403]);
+  // The token operations need the admin scope; the others write with ci and admin tokens.
+  if (op.operationId.startsWith('tokens.') && credential.kind !== 'admin') return new Set([403]);
   if (op.method !== 'GET' && credential.kind === 'runtime') return new Set([403]);
+  const token = decodedPath(d.path.token_id);
+  if (token !== undefined && org !== undefined && !(world.revocable.get(org) ?? []).includes(token)) {
+    return new Set([404]);
+  }
   const dataset = decodedPath(d.path.dataset_id);
   if (dataset !== undefined && org !== undefined && !(world.datasets.get(org) ?? []).includes(dataset)) {
     return new Set([404]);
@@ -967,12 +989,23 @@ describe.each(TEST_ENGINES)('fuzzing every operation of openapi.json over %s', (
         headers: bearer(acme.runtime),
       })
     ).json()) as { entries: { id: string; slug: string }[] };
+    const revocable = new Map<string, string[]>();
+    for (const org of [acme, globex]) {
+      const minted = await Promise.all(
+        [0, 1, 2].map(() => issueToken(server.store, { orgId: org.org.id, kind: 'runtime' })),
+      );
+      revocable.set(
+        org.org.id,
+        minted.map((t) => t.record.id),
+      );
+    }
     world = {
       acme,
       globex,
       datasets,
       customer,
       catalogIds: catalog.entries.flatMap((e) => [e.id, e.slug]),
+      revocable,
     };
   });
   afterAll(async () => {

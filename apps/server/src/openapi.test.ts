@@ -92,6 +92,7 @@ describe('what the document says', () => {
       'datasets.import',
       'datasets.install',
       'datasets.update',
+      'tokens.create',
     ]);
     for (const { operation } of withBody) {
       expect(Object.keys(operation.responses), operation.operationId).toEqual(
@@ -212,6 +213,7 @@ describe('the error examples are the messages the server sends', () => {
       `${orgPath}/datasets/catalog`,
       `${orgPath}/datasets/${randomUUID()}`,
       `${orgPath}/datasets/${randomUUID()}/samples`,
+      `${orgPath}/tokens`,
     ];
     for (const path of reads) {
       await send(server, 'GET', path);
@@ -228,11 +230,19 @@ describe('the error examples are the messages the server sends', () => {
     await send(server, 'GET', `${orgPath}/datasets/${randomUUID()}`, bearer(acme.runtime));
     await send(server, 'GET', `${orgPath}/datasets/${randomUUID()}/samples?limit=0`, bearer(acme.runtime));
     await send(server, 'GET', `${orgPath}/datasets/${randomUUID()}/samples`, bearer(acme.runtime));
+    await send(server, 'GET', `${orgPath}/tokens?limit=0`, bearer(acme.admin));
+    await send(server, 'GET', `${orgPath}/tokens`, bearer(acme.ci));
 
     const create = `${orgPath}/datasets`;
     const install = `${orgPath}/datasets/install`;
-    for (const path of [create, install]) {
-      const body = path === create ? '{"name":"Support bot jailbreaks"}' : '{"catalog_id":"truthfulqa"}';
+    const mint = `${orgPath}/tokens`;
+    const bodies = {
+      [create]: '{"name":"Support bot jailbreaks"}',
+      [install]: '{"catalog_id":"truthfulqa"}',
+      [mint]: '{"kind":"ci"}',
+    };
+    for (const path of [create, install, mint]) {
+      const body = bodies[path] as string;
       await send(server, 'POST', path, { 'Content-Type': 'application/json' }, body);
       await send(server, 'POST', path, json('nope'), body);
       await send(server, 'POST', path, json(expired.token), body);
@@ -313,6 +323,19 @@ describe('the error examples are the messages the server sends', () => {
     expect(await send(server, 'GET', `${datasetPath}/export?format=xml`, bearer(acme.runtime))).toBe(422);
     seen.push(await announcedTooLarge(server.url, `${datasetPath}/import`, acme.ci));
     expect(await send(server, 'DELETE', datasetPath, bearer(acme.ci))).toBe(204);
+    const revoke = `${orgPath}/tokens/${acme.runtimeId}`;
+    await send(server, 'DELETE', revoke);
+    await send(server, 'DELETE', revoke, bearer('nope'));
+    await send(server, 'DELETE', revoke, bearer(expired.token));
+    await send(server, 'DELETE', revoke, bearer(revoked.token));
+    await send(server, 'DELETE', revoke, bearer(globex.admin));
+    await send(server, 'DELETE', revoke, bearer(acme.ci));
+    await send(server, 'DELETE', revoke.replace(acme.org.id, 'nope'), bearer(acme.admin));
+    expect(await send(server, 'DELETE', `${orgPath}/tokens/${randomUUID()}`, bearer(acme.admin))).toBe(404);
+    // Another org's token id is unknown here too.
+    expect(await send(server, 'DELETE', `${orgPath}/tokens/${globex.runtimeId}`, bearer(acme.admin))).toBe(
+      404,
+    );
 
     // A budget of one call per minute: the first call spends it, every later one is a 429.
     const limitedOrg = await createOrgWithTokens(limited.store, 'Limited');
@@ -325,6 +348,7 @@ describe('the error examples are the messages the server sends', () => {
     for (const [path, body] of [
       ['datasets', '{"name":"Limited"}'],
       ['datasets/install', '{"catalog_id":"truthfulqa"}'],
+      ['tokens', '{"kind":"runtime"}'],
     ] as const) {
       expect(await send(limited, 'POST', `${limitedPath}/${path}`, json(limitedOrg.admin), body)).toBe(429);
     }
@@ -344,6 +368,14 @@ describe('the error examples are the messages the server sends', () => {
       await send(limited, 'POST', `${limitedDataset}/import`, ndjson(limitedOrg.admin), '{"input":"x"}\n'),
     ).toBe(429);
     expect(await send(limited, 'GET', `${limitedDataset}/export`, bearer(limitedOrg.admin))).toBe(429);
+    expect(
+      await send(
+        limited,
+        'DELETE',
+        `${limitedPath}/tokens/${limitedOrg.runtimeId}`,
+        bearer(limitedOrg.admin),
+      ),
+    ).toBe(429);
 
     // A rate-limit message carries its numbers; compare its wording.
     const wording = (value: unknown, status: string) =>

@@ -101,6 +101,30 @@ const RETRY_AFTER_HEADER = {
   description: 'Seconds to wait before retrying',
 };
 
+/**
+ * A token's rate budget, on every answer after its credential was accepted (whatever the status)
+ * while a rate limit is configured (RATE_LIMIT_PER_MINUTE > 0, the default), the 429 included.
+ * Absent on a 401, and on a 429 for too many failed credentials from the address.
+ */
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Limit': {
+    required: false,
+    schema: { type: 'integer', minimum: 1 },
+    description:
+      'Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process',
+  },
+  'RateLimit-Remaining': {
+    required: false,
+    schema: { type: 'integer', minimum: 0 },
+    description: 'Requests left in the current window, this one counted',
+  },
+  'RateLimit-Reset': {
+    required: false,
+    schema: { type: 'integer', minimum: 1 },
+    description: 'Seconds until the window ends and the budget is whole again',
+  },
+};
+
 const ETAG_HEADER = {
   required: true,
   schema: { type: 'string' },
@@ -133,7 +157,9 @@ const DEFAULT_ERROR_DESCRIPTIONS: Record<string, string> = {
   413: 'Request body over 16 MiB.',
   415: 'The request body is not `application/json` (the media type is compared case-insensitively).',
   422: 'Validation Error',
-  429: 'Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds.',
+  429:
+    'Too many requests for this token (default 1,200 per minute, shared by every server process when the ' +
+    'deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds.',
   500: 'Internal Server Error',
   503: 'The database is unavailable; retry after Retry-After seconds.',
 };
@@ -162,17 +188,25 @@ function errorExamples(status: string, operation: OperationObject): Record<strin
         expired: detail('Expired token', 'Token has expired'),
         revoked: detail('Revoked token', 'Token has been revoked'),
       };
-    case '403':
+    case '403': {
+      const admin = operation.operationId?.startsWith('tokens.');
       return {
         org: detail('Another org', 'Token does not have access to this organization'),
-        ...(operation.method !== 'get'
-          ? { scope: detail('A runtime token', "Token lacks the 'write' scope required for this operation") }
-          : {}),
+        ...(admin
+          ? { scope: detail('A CI token', "Token lacks the 'admin' scope required for this operation") }
+          : operation.method !== 'get'
+            ? {
+                scope: detail('A runtime token', "Token lacks the 'write' scope required for this operation"),
+              }
+            : {}),
         ...(CHANGES_CONTENT.has(operation.operationId ?? '')
           ? { read_only: detail('A ZNYX sample or an installed benchmark', READ_ONLY_DATASET) }
           : {}),
       };
+    }
     case '404':
+      if (operation.operationId === 'tokens.revoke')
+        return { token: detail('Unknown token', 'Token not found') };
       return operation.operationId === 'datasets.install'
         ? { catalog: detail('Unknown catalog entry', "Catalog entry 'no-such-benchmark' not found") }
         : { dataset: detail('Unknown dataset', 'Dataset not found') };
@@ -286,6 +320,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
   document.tags = [
     { name: 'Auth', description: 'The calling token' },
     { name: 'Datasets', description: "An org's evaluation datasets, their samples and the catalog" },
+    { name: 'Tokens', description: "An org's API tokens (admin tokens only)" },
     { name: 'Health', description: "The load balancer's checks; no credential needed" },
   ];
 
@@ -293,6 +328,11 @@ export function buildOpenApiDocument(): OpenAPIObject {
     const operation = operationAt(document, path, method);
     if (!operation?.responses) continue;
     operation.responses = responsesOf({ ...operation, method }, meta);
+    if (operation.security?.length) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (status !== '401') response.headers = { ...response.headers, ...RATE_LIMIT_HEADERS };
+      }
+    }
     if (meta.cacheable) operation.parameters = [...(operation.parameters ?? []), IF_NONE_MATCH_PARAMETER];
   }
   document.paths = { ...healthPaths(), ...withTransferPaths(document.paths ?? {}) };
@@ -524,6 +564,11 @@ function withTransferPaths(paths: NonNullable<OpenAPIObject['paths']>): NonNulla
     ),
   };
 
+  for (const operation of [importOperation, exportOperation]) {
+    for (const [status, response] of Object.entries(operation.responses as Responses)) {
+      if (status !== '401') response.headers = { ...response.headers, ...RATE_LIMIT_HEADERS };
+    }
+  }
   const result: NonNullable<OpenAPIObject['paths']> = {};
   for (const [path, item] of Object.entries(paths)) {
     result[path] = item;

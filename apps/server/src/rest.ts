@@ -14,7 +14,7 @@ import { createOpenApiNodeHttpHandler } from 'trpc-to-openapi';
 import { errorHeaders, MAX_BODY_BYTES, recordCallError } from './errors';
 
 export interface RestDeps {
-  createContext: (req: IncomingMessage) => Context;
+  createContext: (req: IncomingMessage, res: ServerResponse) => Context;
   /** Serialised GET answers, served again while their org's version stands; none: off. */
   answers?: AnswerCache;
   /** Part of every ETag, so a build that answers differently never matches an older tag. */
@@ -46,10 +46,10 @@ export interface RestApi {
 export function restApi(deps: RestDeps): RestApi {
   /** The context of a request, made once: the cache and the procedure share its credential. */
   const contexts = new WeakMap<IncomingMessage, Context>();
-  const contextOf = (req: IncomingMessage) => {
+  const contextOf = (req: IncomingMessage, res: ServerResponse) => {
     let ctx = contexts.get(req);
     if (!ctx) {
-      ctx = deps.createContext(req);
+      ctx = deps.createContext(req, res);
       contexts.set(req, ctx);
     }
     return ctx;
@@ -59,8 +59,8 @@ export function restApi(deps: RestDeps): RestApi {
 
   const handler = createOpenApiNodeHttpHandler({
     router: appRouter,
-    createContext: ({ req }) => {
-      const ctx = contextOf(req);
+    createContext: ({ req, res }) => {
+      const ctx = contextOf(req, res as ServerResponse);
       requests.set(ctx, req);
       return ctx;
     },
@@ -105,7 +105,7 @@ export function restApi(deps: RestDeps): RestApi {
   const serveKept: RestApi['serveKept'] = (req, res, fallBack) => {
     const answers = deps.answers as AnswerCache;
     const key = req.url ?? '';
-    currentAnswer(contextOf(req), answers, key).then(
+    currentAnswer(contextOf(req, res), answers, key).then(
       (answer) => {
         if (!answer) {
           fallBack();

@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { type AddressInfo, createServer, type Server, Socket } from 'node:net';
 import {
   createAnswerCache,
   createOrgWithAdminToken,
@@ -11,6 +13,7 @@ import { openStore, type Store, type StoreOptions } from '@znyx/db';
 import { createTestDatabase, type TestEngine } from '@znyx/db/testing';
 import { SETTING_NAMES } from './env';
 import { createLogger } from './logger';
+import { connectRedis, type SharedRedis } from './redis';
 import { recordResponses, responsesAreChecked } from './response-recorder';
 import { startServer } from './server';
 
@@ -137,3 +140,67 @@ export const DATASET_KEYS = [
   'created_at',
   'updated_at',
 ];
+
+/** The Redis tests share (CI starts it on 127.0.0.1:6379); TEST_REDIS_URL points elsewhere. */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A key prefix no other test run uses, so parallel runs over one Redis never share a budget. */
+export const uniqueRedisPrefix = () => `znyx-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+
+/**
+ * A client of the test Redis, connected, with its log lines captured. Throws when Redis does
+ * not answer: tests that need it fail loudly rather than skip.
+ */
+export async function connectTestRedis(
+  url = TEST_REDIS_URL,
+): Promise<SharedRedis & { logLines: string[]; keyPrefix: string }> {
+  const logLines: string[] = [];
+  const logger = createLogger('debug', { write: (line: string) => void logLines.push(line) });
+  const redis = connectRedis(url, { timeoutMs: 500, logger });
+  const deadline = Date.now() + 5_000;
+  while (!redis.reachable()) {
+    if (Date.now() > deadline) {
+      await redis.close();
+      throw new Error(
+        `Redis for tests is not reachable at ${url} (start it: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; or set TEST_REDIS_URL)`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { ...redis, logLines, keyPrefix: uniqueRedisPrefix() };
+}
+
+/** A TCP relay to the test Redis on a port of its own, which a test can cut and restore. */
+export async function redisRelay() {
+  const target = new URL(TEST_REDIS_URL);
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const relay = createServer((client) => {
+        const upstream = new Socket();
+        sockets.add(client).add(upstream);
+        upstream.connect(Number(target.port || 6379), target.hostname);
+        client.pipe(upstream).pipe(client);
+        const drop = () => {
+          client.destroy();
+          upstream.destroy();
+        };
+        client.on('error', drop).on('close', drop);
+        upstream.on('error', drop).on('close', drop);
+      });
+      relay.once('error', reject);
+      relay.listen(port, '127.0.0.1', () => {
+        server = relay;
+        resolve((relay.address() as AddressInfo).port);
+      });
+    });
+  const port = await listen(0);
+  const cut = async () => {
+    const closed = new Promise((resolve) => server?.close(resolve));
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+    await closed;
+  };
+  return { url: `redis://127.0.0.1:${port}`, cut, restore: () => listen(port), close: cut };
+}

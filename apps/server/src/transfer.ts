@@ -7,7 +7,7 @@ import { originalMethod } from './request-log';
 import { answerEtag, CACHE_CONTROL, matches, sendError } from './rest';
 
 export interface TransferDeps {
-  createContext: (req: IncomingMessage) => Context;
+  createContext: (req: IncomingMessage, res: ServerResponse) => Context;
   /** Part of every ETag (see rest.ts). */
   revision: string;
 }
@@ -43,7 +43,7 @@ export function transferRoutes(deps: TransferDeps): express.Router {
     const match = IMPORT_PATH.exec(req.path);
     if (!match) return next();
     try {
-      const appended = await importSamples(deps.createContext(req), {
+      const appended = await importSamples(deps.createContext(req, res), {
         params: pathParams(match),
         contentType: req.headers['content-type'],
         contentLength: req.headers['content-length'],
@@ -61,7 +61,7 @@ export function transferRoutes(deps: TransferDeps): express.Router {
     if (!match) return next();
     let started = false;
     try {
-      const file = await exportSamples(deps.createContext(req), {
+      const file = await exportSamples(deps.createContext(req, res), {
         params: pathParams(match),
         query: req.query,
       });

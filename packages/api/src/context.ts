@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Store } from '@znyx/db';
-import type { FailedCredentialLimiter, RateLimiter } from './services/rate-limit';
+import { ApiError } from './errors';
+import type { FailedCredentialLimiter, RateBudget, RateLimiter } from './services/rate-limit';
 import { type Actor, resolveActor } from './services/tokens';
 
 /**
@@ -35,6 +36,11 @@ export interface Context {
   /** The credential's actor, looked up at most once per HTTP request (401/429 otherwise). */
   authenticate(): Promise<Actor>;
   /**
+   * Spends one unit of the token's rate budget (a 429 when none is left). The budget left is
+   * handed to the transport (`onBudget`), which puts it in the answer's RateLimit-* headers.
+   */
+  spendBudget(tokenId: string): Promise<void>;
+  /**
    * What a procedure tells the transport beyond its answer: a REST success status other than
    * 200 (e.g. 201 Created), and, for a GET answer that may be cached, the org and the org
    * version it was read at (its ETag; see services/answers.ts).
@@ -49,6 +55,8 @@ export function createContext(input: {
   clientAddress: string;
   rateLimiter?: RateLimiter;
   failedCredentialLimiter?: FailedCredentialLimiter;
+  /** Called with the token's budget each time it is spent, the 429 included. */
+  onBudget?: (budget: RateBudget) => void;
 }): Context {
   let actor: Promise<Actor> | undefined;
   const context: Context = {
@@ -61,6 +69,15 @@ export function createContext(input: {
     authenticate: () => {
       actor ??= resolveActor(context);
       return actor;
+    },
+    spendBudget: async (tokenId) => {
+      if (!input.rateLimiter) return;
+      try {
+        input.onBudget?.(await input.rateLimiter.consume(tokenId));
+      } catch (error) {
+        if (error instanceof ApiError && error.rateBudget) input.onBudget?.(error.rateBudget);
+        throw error;
+      }
     },
     response: {},
   };

@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { DatasetNameTakenError, StoreUnavailableError } from '@znyx/db';
 import type { z } from 'zod';
+import type { RateBudget } from './services/rate-limit';
 
 /** The closed set of reasons a request can fail, and the tRPC code each maps to. */
 const TRPC_CODE_OF = {
@@ -38,6 +39,8 @@ export class ApiError extends TRPCError {
   readonly detail: string | ValidationIssue[];
   /** Set on rate_limited and unavailable errors: sent as the Retry-After header. */
   retryAfterSeconds?: number;
+  /** Set on a token's 429: its budget (nothing left), for the RateLimit-* headers. */
+  rateBudget?: RateBudget;
 
   constructor(reason: ApiErrorCode, detail: string | ValidationIssue[], cause?: unknown) {
     super({
@@ -226,6 +229,7 @@ function describeIssue(issue: z.core.$ZodIssue, missing: boolean): { msg: string
       }
       return { msg: issue.message, type: `${issue.format}_parsing` };
     case 'invalid_value':
+      if (missing) return { msg: 'Field required', type: 'missing' };
       return {
         msg: `Input should be ${issue.values.map((v) => `'${String(v)}'`).join(', ')}`,
         type: 'enum',

@@ -13,6 +13,7 @@ export { UPDATE_NEEDS_A_FIELD } from './routers/datasets';
 export * from './schemas/auth';
 export * from './schemas/catalog';
 export * from './schemas/datasets';
+export * from './schemas/tokens';
 export { type Answer, type AnswerCache, createAnswerCache, currentAnswer } from './services/answers';
 export { installFromCatalog, listCatalog } from './services/catalog';
 export { DATASET_NOT_FOUND, editableDataset, findDataset, READ_ONLY_DATASET } from './services/datasets';
@@ -21,7 +22,9 @@ export {
   type FailedCredentialLimiter,
   perMinuteFailedCredentialLimiter,
   perMinuteRateLimiter,
+  type RateBudget,
   type RateLimiter,
+  type SharedCounters,
 } from './services/rate-limit';
 export {
   ExportQuery,

@@ -83,7 +83,7 @@ export const publicProcedure = baseProcedure.use(storableInput);
 export const authedProcedure = baseProcedure
   .use(async ({ ctx, next }) => {
     const actor = await ctx.authenticate();
-    await ctx.rateLimiter?.consume(actor.tokenId);
+    await ctx.spendBudget(actor.tokenId);
     return next({ ctx: { actor } });
   })
   .use(storableInput);

@@ -31,7 +31,18 @@ export interface TokenRecord {
   createdAt: Date;
   expiresAt: Date | null;
   revokedAt: Date | null;
+  /** What the org calls it; null when it was given none. */
+  name: string | null;
+  /** When it last authenticated a request, to TOKEN_USE_GRANULARITY_MS; null: never. */
+  lastUsedAt: Date | null;
 }
+
+/**
+ * `lastUsedAt` is written at most this often per token, per process (and not again while
+ * another process wrote it within this time): using a token costs a write a minute, not a
+ * write a request.
+ */
+export const TOKEN_USE_GRANULARITY_MS = 60_000;
 
 /** One page of an org's tokens, newest first. */
 export interface TokenPage {
@@ -47,6 +58,7 @@ export interface NewToken {
   tokenHash: string;
   tokenPrefix: string;
   expiresAt: Date | null;
+  name?: string | null;
 }
 
 /** A token to store with an org that does not exist yet. */

@@ -54,15 +54,21 @@ export const orgVersion = statement<{ version: number }>(
 
 const TOKEN_COLUMNS = sql.raw(
   'id, org_id AS "orgId", kind, scopes, token_prefix AS "tokenPrefix", created_at AS "createdAt", ' +
-    'expires_at AS "expiresAt", revoked_at AS "revokedAt"',
+    'expires_at AS "expiresAt", revoked_at AS "revokedAt", name, last_used_at AS "lastUsedAt"',
 );
-const TOKEN_DECODING = { scopes: 'json', createdAt: 'date', expiresAt: 'date', revokedAt: 'date' } as const;
+const TOKEN_DECODING = {
+  scopes: 'json',
+  createdAt: 'date',
+  expiresAt: 'date',
+  revokedAt: 'date',
+  lastUsedAt: 'date',
+} as const;
 
 export const insertToken = statement<never>(
   'insertToken',
-  () => sql`INSERT INTO api_tokens (id, org_id, kind, scopes, token_hash, token_prefix, created_at, expires_at, revoked_at)
+  () => sql`INSERT INTO api_tokens (id, org_id, kind, scopes, token_hash, token_prefix, created_at, expires_at, revoked_at, name)
     VALUES (${$('id')}, ${$('orgId')}, ${$('kind')}, ${$('scopes')}, ${$('tokenHash')}, ${$('tokenPrefix')},
-            ${$('createdAt')}, ${$('expiresAt')}, NULL)`,
+            ${$('createdAt')}, ${$('expiresAt')}, NULL, ${$('name')})`,
 );
 
 export const tokenByHash = statement<TokenRecord>(
@@ -81,6 +87,13 @@ export const tokenById = statement<TokenRecord>(
 export const revokeToken = statement<never>(
   'revokeToken',
   () => sql`UPDATE api_tokens SET revoked_at = ${$('now')} WHERE id = ${$('id')} AND revoked_at IS NULL`,
+);
+
+/** Unless another process noted a use since `since`: then the row is left alone. */
+export const touchToken = statement<never>(
+  'touchToken',
+  () => sql`UPDATE api_tokens SET last_used_at = ${$('now')}
+    WHERE id = ${$('id')} AND (last_used_at IS NULL OR last_used_at < ${$('since')})`,
 );
 
 export const countTokens = statement<{ n: number }>(

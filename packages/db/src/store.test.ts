@@ -654,11 +654,10 @@ describe.each(TEST_ENGINES)('%s store', (engine) => {
           });
           expect(page.datasets).toHaveLength(3);
           expect(page.total).toBe(10);
-          // (pg-copy-streams' types add a query() overload, so the arguments are read as plain values)
-          const texts = sent.mock.calls.map((call) => {
-            const query = (call as unknown[])[0] as string | { text?: string } | undefined;
-            return typeof query === 'string' ? query : String(query?.text);
-          });
+          // query(text | config, …): pg's overloads leave the first argument typed as never here.
+          const texts = sent.mock.calls.map(([query]: unknown[]) =>
+            typeof query === 'string' ? query : String((query as { text?: unknown } | undefined)?.text),
+          );
           expect(texts).toHaveLength(1);
           expect(texts[0]).toMatch(/^SELECT /);
         } finally {
@@ -863,6 +862,70 @@ describe.each(TEST_ENGINES)('%s store', (engine) => {
     it('returns null when revoking an id that does not exist', async () => {
       expect(await store.revokeToken(randomUUID())).toBeNull();
     });
+
+    it('with an org, revokes only that org’s token (null, and nothing changed, for another org’s)', async () => {
+      const mine = (await store.createOrg({ name: 'Revoking Org' })).org;
+      const theirs = (await store.createOrg({ name: 'Other Revoking Org' })).org;
+      const token = await store.createToken({
+        orgId: theirs.id,
+        kind: 'ci',
+        scopes: ['read', 'write'],
+        tokenHash: hashOf('scoped-revoke'),
+        tokenPrefix: 'znyx_ci_scop',
+        expiresAt: null,
+        name: 'deploys',
+      });
+      expect(token.name).toBe('deploys');
+      expect(await store.revokeToken(token.id, mine.id)).toBeNull();
+      expect((await store.findTokenByHash(hashOf('scoped-revoke')))?.revokedAt).toBeNull();
+      const revoked = await store.revokeToken(token.id, theirs.id);
+      expect(revoked?.revokedAt).toBeInstanceOf(Date);
+      expect(revoked?.name).toBe('deploys');
+    });
+
+    it('notes a token’s use at most once a minute: the first touch writes, later ones within the minute do not', async () => {
+      const org = (await store.createOrg({ name: 'Touch Org' })).org;
+      const token = await store.createToken({
+        orgId: org.id,
+        kind: 'runtime',
+        scopes: ['read'],
+        tokenHash: hashOf('touched'),
+        tokenPrefix: 'znyx_rt_tch0',
+        expiresAt: null,
+      });
+      expect(token.lastUsedAt).toBeNull();
+      const before = Date.now();
+      await store.touchToken(token.id);
+      const first = (await store.listTokens(org.id, { limit: 5, offset: 0 })).tokens[0]?.lastUsedAt;
+      expect(first?.getTime()).toBeGreaterThanOrEqual(before - 1);
+      // Behind the store's back, as another process's older write would look: this store does
+      // not write again within the minute.
+      await db.query('UPDATE api_tokens SET last_used_at = ? WHERE id = ?', [
+        db.engine === 'sqlite' ? 1_000 : new Date(1_000),
+        token.id,
+      ]);
+      await store.touchToken(token.id);
+      const lastUsed = async () =>
+        (await store.listTokens(org.id, { limit: 5, offset: 0 })).tokens[0]?.lastUsedAt;
+      expect((await lastUsed())?.getTime()).toBe(1_000);
+      // Another process (a store of its own) writes a use older than a minute over…
+      const elsewhere = await openStore(db.url);
+      try {
+        await elsewhere.touchToken(token.id);
+        const moved = (await lastUsed())?.getTime() ?? 0;
+        expect(moved).toBeGreaterThan(before - 1);
+        // …but not one another process wrote within the minute.
+        const third = await openStore(db.url);
+        try {
+          await third.touchToken(token.id);
+          expect((await lastUsed())?.getTime()).toBe(moved);
+        } finally {
+          await third.close();
+        }
+      } finally {
+        await elsewhere.close();
+      }
+    });
   });
 
   describe('listTokens', () => {
@@ -871,6 +934,8 @@ describe.each(TEST_ENGINES)('%s store', (engine) => {
       'expiresAt',
       'id',
       'kind',
+      'lastUsedAt',
+      'name',
       'orgId',
       'revokedAt',
       'scopes',

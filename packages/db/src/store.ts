@@ -21,11 +21,12 @@ import {
   type OrgRecord,
   type SamplePage,
   type SampleRecord,
+  TOKEN_USE_GRANULARITY_MS,
   type TokenPage,
   type TokenRecord,
 } from './model';
 import * as q from './statements';
-import { cachingTokenLookups, DEFAULT_TOKEN_CACHE_MS } from './token-cache';
+import { cachingTokenLookups, DEFAULT_TOKEN_CACHE_MS, throttledTokenUses } from './token-cache';
 
 /**
  * Everything the API needs from persistence, written once (createStoreMethods) over an
@@ -52,8 +53,17 @@ export interface Store {
 
   createToken(input: NewToken): Promise<TokenRecord>;
   findTokenByHash(tokenHash: string): Promise<TokenRecord | null>;
-  /** Marks the token revoked (first revocation time wins); null when no such token. */
-  revokeToken(id: string): Promise<TokenRecord | null>;
+  /**
+   * Marks the token revoked (first revocation time wins); null when no such token, or, with
+   * `orgId`, when it is another org's.
+   */
+  revokeToken(id: string, orgId?: string): Promise<TokenRecord | null>;
+  /**
+   * Notes that the token authenticated a request now. Written at most once per
+   * TOKEN_USE_GRANULARITY_MS per token by this store, and skipped by the database when another
+   * process wrote it within that time.
+   */
+  touchToken(id: string): Promise<void>;
   /**
    * The org's tokens, revoked and expired ones included, newest first (createdAt descending,
    * then id); `total` counts them all. Never a hash: only the TokenRecord columns are read.
@@ -138,7 +148,10 @@ export interface CommonStoreOptions {
 
 /** Every operation of the store, once, for every engine. */
 export function createStoreMethods(db: Executor, options: CommonStoreOptions = {}): StoreMethods {
-  return cachingTokenLookups(storeMethods(db), options.tokenCacheMs ?? DEFAULT_TOKEN_CACHE_MS);
+  return cachingTokenLookups(
+    throttledTokenUses(storeMethods(db)),
+    options.tokenCacheMs ?? DEFAULT_TOKEN_CACHE_MS,
+  );
 }
 
 function storeMethods(db: Executor): StoreMethods {
@@ -171,11 +184,18 @@ function storeMethods(db: Executor): StoreMethods {
         return toTokenRecord(row);
       }),
     findTokenByHash: (hash) => then(db.query(q.tokenByHash, { hash }), one),
-    revokeToken: (id) =>
+    revokeToken: (id, orgId) =>
       db.transaction('write', function* () {
+        const found = yield* first(q.tokenById, { id });
+        if (!found || (orgId !== undefined && found.orgId !== orgId)) return null;
         yield* all(q.revokeToken, { id, now: new Date() });
         return (yield* first(q.tokenById, { id })) ?? null;
       }),
+    touchToken: (id) => {
+      const now = new Date();
+      const since = new Date(now.getTime() - TOKEN_USE_GRANULARITY_MS);
+      return then(db.query(q.touchToken, { id, now, since }), () => undefined);
+    },
     listTokens: (orgId, page) =>
       db.transaction('read', function* () {
         const [counted] = yield* all(q.countTokens, { orgId });
@@ -508,7 +528,14 @@ interface TokenRow extends TokenRecord {
 
 /** The row of a new token, id and creation time set. */
 export function buildTokenRow(input: NewToken, now: Date): TokenRow {
-  return { id: randomUUID(), ...input, createdAt: now, revokedAt: null };
+  return {
+    id: randomUUID(),
+    ...input,
+    name: input.name ?? null,
+    createdAt: now,
+    revokedAt: null,
+    lastUsedAt: null,
+  };
 }
 
 export function toTokenRecord(row: TokenRow): TokenRecord {
@@ -521,6 +548,8 @@ export function toTokenRecord(row: TokenRow): TokenRecord {
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
     revokedAt: row.revokedAt,
+    name: row.name,
+    lastUsedAt: row.lastUsedAt,
   };
 }
 

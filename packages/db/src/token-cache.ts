@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { TokenRecord } from './model';
+import { TOKEN_USE_GRANULARITY_MS, type TokenRecord } from './model';
 import type { StoreMethods } from './store';
 
 /** How long a looked-up token is trusted without asking the database again, by default. */
@@ -40,18 +40,36 @@ export function cachingTokenLookups(methods: StoreMethods, ttlMs: number): Store
         ? found.then((record) => keep(hash, record, before))
         : keep(hash, found, before);
     },
-    revokeToken: (id) => {
+    revokeToken: (id, orgId) => {
       const settled = () => {
         revocations++;
         forget(id);
       };
       settled();
       try {
-        const revoked = methods.revokeToken(id);
+        const revoked = methods.revokeToken(id, orgId);
         return revoked instanceof Promise ? revoked.finally(settled) : revoked;
       } finally {
         settled();
       }
+    },
+  };
+}
+
+/**
+ * A token's uses, written at most once per TOKEN_USE_GRANULARITY_MS by this store (the
+ * statement itself skips a row another process wrote within that time): a busy token costs a
+ * write a minute, not a write a request.
+ */
+export function throttledTokenUses(methods: StoreMethods): StoreMethods {
+  const written = new LRUCache<string, number>({ max: MAX_CACHED_TOKENS });
+  return {
+    ...methods,
+    touchToken: (id) => {
+      const now = Date.now();
+      if (now - (written.get(id) ?? Number.NEGATIVE_INFINITY) < TOKEN_USE_GRANULARITY_MS) return undefined;
+      written.set(id, now);
+      return methods.touchToken(id);
     },
   };
 }

@@ -98,3 +98,15 @@ def test_errors_are_the_same_types(server: Server, acme: Org, globex: Org) -> No
     run(server, acme.runtime, body)
     with pytest.raises(AuthenticationError):
         run(server, "znyx_admin_unknown", lambda client: client.me())
+
+
+def test_tokens(server: Server, acme: Org) -> None:
+    async def body(client: AsyncZnyx) -> None:
+        created = await client.tokens.create(acme.id, kind="runtime", name="async worker")
+        assert created.name == "async worker"
+        listed = await client.tokens.list(acme.id, limit=200)
+        assert created.id in [t.id for t in listed.tokens]
+        revoked = await client.tokens.revoke(acme.id, created.id)
+        assert revoked.revoked_at is not None
+
+    run(server, acme.admin, body)

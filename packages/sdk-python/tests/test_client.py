@@ -10,18 +10,21 @@ from typing import Any
 
 import httpx
 import pytest
-from real_server import Org, Server
+from real_server import Org, Server, make_org
 
 from znyx import (
+    ApiToken,
     AuthenticationError,
     CatalogEntry,
     ClientError,
     ConflictError,
+    CreatedToken,
     Dataset,
     DatasetPage,
     NewSample,
     NotFoundError,
     PermissionDeniedError,
+    TokenPage,
     ValidationError,
     ValidationIssue,
     Znyx,
@@ -395,3 +398,66 @@ def test_the_client_closes_its_connections_but_not_yours(server: Server, acme: O
         with Znyx(token=acme.runtime, base_url=server.url, http_client=mine) as client:
             assert client.me().org.id == acme.id
         assert not mine.is_closed
+
+
+# --- tokens -------------------------------------------------------------------------------------
+
+
+def test_tokens_create_list_revoke(server: Server, connect: Connect) -> None:
+    org = make_org(server, unique("Tokens"))
+    admin = connect(org.admin)
+    created = admin.tokens.create(org.id, kind="ci", name="nightly evals", expires_in_seconds=600)
+    assert isinstance(created, CreatedToken)
+    assert (created.kind, created.name, created.scopes, created.revoked_at) == (
+        "ci",
+        "nightly evals",
+        ("read", "write"),
+        None,
+    )
+    assert created.token.startswith(created.prefix) and created.token.startswith("znyx_ci_")
+    assert created.token not in repr(created)
+    assert created.expires_at is not None
+    assert timedelta(seconds=595) <= created.expires_at - created.created_at <= timedelta(seconds=605)
+    assert connect(created.token).me().token.id == created.id
+
+    page = admin.tokens.list(org.id, limit=2)
+    assert isinstance(page, TokenPage)
+    assert (page.total, page.limit, page.offset, len(page.tokens)) == (4, 2, 0, 2)
+    assert page.tokens[0].id == created.id
+    assert isinstance(page.tokens[0], ApiToken)
+    assert [t.id for t in admin.tokens.list(org.id, offset=2).tokens] != [t.id for t in page.tokens]
+
+    revoked = admin.tokens.revoke(org.id, created.id)
+    assert revoked.id == created.id and revoked.revoked_at is not None
+    assert admin.tokens.revoke(org.id, created.id).revoked_at == revoked.revoked_at
+    with pytest.raises(AuthenticationError):
+        connect(created.token, max_retries=0).me()
+
+
+def test_tokens_defaults_and_last_used(server: Server, connect: Connect) -> None:
+    org = make_org(server, unique("Token defaults"))
+    admin = connect(org.admin)
+    created = admin.tokens.create(org.id, kind="runtime")
+    assert (created.name, created.expires_at, created.last_used_at, created.scopes) == (None, None, None, ("read",))
+    connect(created.token).me()
+    used = None
+    for _ in range(100):
+        used = next(t for t in admin.tokens.list(org.id).tokens if t.id == created.id).last_used_at
+        if used is not None:
+            break
+    assert used is not None and used.tzinfo is not None
+
+
+def test_tokens_errors(server: Server, globex: Org, connect: Connect) -> None:
+    org = make_org(server, unique("Token errors"))
+    with pytest.raises(PermissionDeniedError) as denied:
+        connect(org.ci, max_retries=0).tokens.list(org.id)
+    assert denied.value.detail == "Token lacks the 'admin' scope required for this operation"
+    admin = connect(org.admin, max_retries=0)
+    other = connect(globex.admin, max_retries=0).tokens.create(globex.id, kind="runtime")
+    with pytest.raises(NotFoundError) as missing:
+        admin.tokens.revoke(org.id, other.id)
+    assert missing.value.detail == "Token not found"
+    with pytest.raises(ValidationError) as invalid:
+        admin.tokens.create(org.id, kind="ci", expires_in_seconds=0)
+    assert [issue.loc for issue in invalid.value.errors] == [("body", "expires_in_seconds")]

@@ -21,12 +21,15 @@ import pytest
 from real_server import REPO_ROOT
 
 from znyx import (
+    ApiToken,
     AsyncDatasets,
+    AsyncTokens,
     AsyncZnyx,
     CatalogEntry,
     CatalogPage,
     CategoryCount,
     ClientError,
+    CreatedToken,
     Dataset,
     DatasetFacets,
     DatasetPage,
@@ -37,6 +40,8 @@ from znyx import (
     SamplePage,
     ServerError,
     SourceCount,
+    TokenPage,
+    Tokens,
     ValidationIssue,
     Whoami,
     WhoamiOrg,
@@ -73,6 +78,9 @@ MODELS: dict[str, type[Model]] = {
     "Whoami": Whoami,
     "NewSample": NewSample,
     "ValidationError": ValidationIssue,
+    "ApiToken": ApiToken,
+    "TokenPage": TokenPage,
+    "CreatedToken": CreatedToken,
 }
 
 #: Models of the document's inline objects, by where they are.
@@ -99,9 +107,10 @@ NEVER_RECEIVED = {304}
 PAGING = {"limit", "offset", "cursor"}
 ITERATE_OWN = frozenset({"page_size"})
 
-CLIENTS = {
-    "sync": (Znyx, Datasets, False),
-    "async": (AsyncZnyx, AsyncDatasets, True),
+#: Each client, its resources (``client.datasets``, ``client.tokens``), and whether it awaits.
+CLIENTS: dict[str, tuple[type, dict[str, type], bool]] = {
+    "sync": (Znyx, {"datasets": Datasets, "tokens": Tokens}, False),
+    "async": (AsyncZnyx, {"datasets": AsyncDatasets, "tokens": AsyncTokens}, True),
 }
 
 
@@ -254,9 +263,9 @@ def schema_problems(document: dict[str, Any]) -> list[str]:
 # --- operations ---------------------------------------------------------------------------------
 
 
-def sdk_method(owner: type, resource: type, dotted: str) -> Any:
+def sdk_method(owner: type, resources: dict[str, type], dotted: str) -> Any:
     head, _, tail = dotted.partition(".")
-    return getattr(resource, tail) if tail else getattr(owner, head)
+    return getattr(resources[head], tail) if tail else getattr(owner, head)
 
 
 def document_parameters(operation: dict[str, Any], document: dict[str, Any]) -> dict[str, tuple[bool, dict[str, Any]]]:
@@ -368,9 +377,9 @@ def operation_problems(document: dict[str, Any]) -> list[str]:
                 if resolve(body.get("schema", {}), document)[0] != expected_body:
                     problems.append(f"{operation_id} {status}: the error body is not {expected_body}")
             wanted = document_parameters(operation, document)
-            for flavour, (owner, resource, is_async) in CLIENTS.items():
+            for flavour, (owner, resources, is_async) in CLIENTS.items():
                 where = f"{flavour} {endpoint.sdk_method}"
-                method = sdk_method(owner, resource, endpoint.sdk_method)
+                method = sdk_method(owner, resources, endpoint.sdk_method)
                 if inspect.iscoroutinefunction(method) != is_async:
                     problems.append(f"{where}: {'not ' if is_async else ''}a coroutine function")
                 problems += signature_problems(method, wanted, path, where, document)
@@ -378,7 +387,7 @@ def operation_problems(document: dict[str, Any]) -> list[str]:
                 if returned is not endpoint.model and endpoint.model not in typing.get_type_hints(returned).values():
                     problems.append(f"{where}: returns {returned!r}, not {endpoint.model.__name__}")
                 if operation_id == "datasets.list":
-                    iterate = getattr(resource, "iterate")  # noqa: B009
+                    iterate = getattr(resources["datasets"], "iterate")  # noqa: B009
                     walk = {name: wanted[name] for name in wanted.keys() - PAGING}
                     problems += signature_problems(
                         iterate, walk, path, f"{flavour} datasets.iterate", document, own=ITERATE_OWN
@@ -392,11 +401,14 @@ def operation_problems(document: dict[str, Any]) -> list[str]:
         problems.append(f"{operation_id}: an SDK method for an operation the document does not have")
     for operation_id in NOT_COVERED.keys() - seen:
         problems.append(f"{operation_id}: in NOT_COVERED, not in the document")
-    for flavour, (_, resource, _) in CLIENTS.items():
-        public = {name for name, _ in inspect.getmembers(resource, inspect.isfunction) if not name.startswith("_")}
-        documented = {e.sdk_method.partition(".")[2] for e in ENDPOINTS.values() if "." in e.sdk_method}
-        for name in public - documented - {"iterate"}:
-            problems.append(f"{flavour} datasets.{name}: a method of no operation of the document")
+    for flavour, (_, resources, _) in CLIENTS.items():
+        for prefix, resource in resources.items():
+            public = {name for name, _ in inspect.getmembers(resource, inspect.isfunction) if not name.startswith("_")}
+            documented = {
+                e.sdk_method.partition(".")[2] for e in ENDPOINTS.values() if e.sdk_method.startswith(f"{prefix}.")
+            }
+            for name in public - documented - ({"iterate"} if prefix == "datasets" else set()):
+                problems.append(f"{flavour} {prefix}.{name}: a method of no operation of the document")
     return problems
 
 

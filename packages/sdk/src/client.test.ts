@@ -329,6 +329,57 @@ async function apiError(call: () => Promise<unknown>): Promise<ZnyxApiError> {
   return apiError;
 }
 
+describe('tokens', () => {
+  it('creates a token (its secret once), lists it, revokes it: then the secret is a 401', async () => {
+    const org = await createOrgWithTokens(server.store, 'Token Org');
+    const admin = createZnyx({ token: org.admin, baseUrl: server.url });
+    const created = await admin.tokens.create({
+      orgId: org.org.id,
+      kind: 'ci',
+      name: 'nightly',
+      expiresInSeconds: 600,
+    });
+    expect(created).toMatchObject({
+      kind: 'ci',
+      name: 'nightly',
+      scopes: ['read', 'write'],
+      revoked_at: null,
+    });
+    expect(created.token).toMatch(/^znyx_ci_/);
+    const minted = createZnyx({ token: created.token, baseUrl: server.url });
+    expect((await minted.me()).token.id).toBe(created.id);
+
+    const page = await admin.tokens.list({ orgId: org.org.id, limit: 2 });
+    expect(page).toMatchObject({ total: 4, limit: 2, offset: 0 });
+    expect(page.tokens[0]?.id).toBe(created.id);
+    expect(JSON.stringify(page)).not.toContain(created.token);
+    const rest = await admin.tokens.list({ orgId: org.org.id, offset: 2 });
+    expect(rest.tokens).toHaveLength(2);
+
+    const revoked = await admin.tokens.revoke({ orgId: org.org.id, tokenId: created.id });
+    expect(revoked.id).toBe(created.id);
+    expect(revoked.revoked_at).not.toBeNull();
+    const again = await admin.tokens.revoke({ orgId: org.org.id, tokenId: created.id });
+    expect(again.revoked_at).toBe(revoked.revoked_at);
+    const refused = await minted.me().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ZnyxApiError);
+    expect((refused as ZnyxApiError).status).toBe(401);
+  });
+
+  it('403 for a token that is not an admin token; 404 for another org’s token id', async () => {
+    const org = await createOrgWithTokens(server.store, 'Token Guard Org');
+    const ci = createZnyx({ token: org.ci, baseUrl: server.url, retries: 0 });
+    const denied = await ci.tokens.list({ orgId: org.org.id }).catch((error: unknown) => error);
+    expect((denied as ZnyxApiError).status).toBe(403);
+    const admin = createZnyx({ token: org.admin, baseUrl: server.url, retries: 0 });
+    const missing = await admin.tokens
+      .revoke({ orgId: org.org.id, tokenId: acme.runtimeId })
+      .catch((error: unknown) => error);
+    expect((missing as ZnyxApiError).status).toBe(404);
+    expect((missing as ZnyxApiError).detail).toBe('Token not found');
+  });
+});
+
 describe('errors', () => {
   it('401: a bad token', async () => {
     const client = createZnyx({ token: 'znyx_admin_not-a-real-token', baseUrl: server.url });

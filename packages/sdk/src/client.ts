@@ -14,6 +14,10 @@ export type SamplePage = Schemas['SamplePage'];
 export type Sample = Schemas['Sample'];
 export type Whoami = Schemas['Whoami'];
 export type AppendedSamples = Schemas['AppendedSamples'];
+export type ApiToken = Schemas['ApiToken'];
+export type TokenPage = Schemas['TokenPage'];
+export type CreatedToken = Schemas['CreatedToken'];
+export type TokenKind = ApiToken['kind'];
 export type DatasetSource = Dataset['source'];
 export type TrustLevel = Dataset['trust_level'];
 
@@ -21,6 +25,8 @@ type ListQuery = NonNullable<operations['datasets.list']['parameters']['query']>
 type CatalogQuery = NonNullable<operations['datasets.catalog']['parameters']['query']>;
 type SamplesQuery = NonNullable<operations['datasets.samples']['parameters']['query']>;
 type CreateBody = operations['datasets.create']['requestBody']['content']['application/json'];
+type TokensQuery = NonNullable<operations['tokens.list']['parameters']['query']>;
+type CreateTokenBody = operations['tokens.create']['requestBody']['content']['application/json'];
 type NewSampleBody = Schemas['NewSample'];
 type UpdateBody = NonNullable<operations['datasets.update']['requestBody']>['content']['application/json'];
 
@@ -184,6 +190,28 @@ export interface ExportedSample {
   metadata?: Record<string, unknown> | null;
 }
 
+export interface ListTokensParams {
+  orgId: string;
+  /** 1–200, default 50. */
+  limit?: TokensQuery['limit'];
+  offset?: TokensQuery['offset'];
+}
+
+export interface CreateTokenParams {
+  orgId: string;
+  /** runtime → read; ci → read, write; admin → read, write, admin. */
+  kind: CreateTokenBody['kind'];
+  /** What the org calls it, up to 100 characters. */
+  name?: CreateTokenBody['name'];
+  /** Lifetime in seconds (up to ten years); absent: never expires. */
+  expiresInSeconds?: CreateTokenBody['expires_in_seconds'];
+}
+
+export interface RevokeTokenParams {
+  orgId: string;
+  tokenId: string;
+}
+
 export interface ZnyxClient {
   /** `GET /v1/me`: the calling token's org, kind, scopes and expiry. */
   me(options?: CallOptions): Promise<Whoami>;
@@ -224,6 +252,15 @@ export interface ZnyxClient {
     export(params: GetDatasetParams, options?: CallOptions): AsyncGenerator<ExportedSample, void, undefined>;
     /** `GET …/export` as the file's bytes, chunk by chunk (NDJSON or CSV). */
     exportFile(params: ExportParams, options?: CallOptions): AsyncGenerator<Uint8Array, void, undefined>;
+  };
+  /** The org's tokens; every call needs an admin token (scope `admin`). */
+  tokens: {
+    /** `GET /v1/orgs/{org_id}/tokens`: one page, newest first, revoked and expired ones too; never a secret. */
+    list(params: ListTokensParams, options?: CallOptions): Promise<TokenPage>;
+    /** `POST /v1/orgs/{org_id}/tokens`: a new token; `token`, its secret, is in this answer only. */
+    create(params: CreateTokenParams, options?: CallOptions): Promise<CreatedToken>;
+    /** `DELETE /v1/orgs/{org_id}/tokens/{token_id}`: revoked on every server within 1 s; again: the same answer. */
+    revoke(params: RevokeTokenParams, options?: CallOptions): Promise<ApiToken>;
   };
   /**
    * The underlying typed openapi-fetch client (same token, timeout and retries) for any path of
@@ -274,6 +311,36 @@ export function createZnyx(options: ZnyxOptions = {}): ZnyxClient {
 
   return {
     raw,
+    tokens: {
+      list: async ({ orgId, limit, offset }, call) =>
+        (
+          await unwrap(
+            raw.GET('/v1/orgs/{org_id}/tokens', {
+              params: { path: { org_id: orgId }, query: { limit, offset } },
+              signal: call?.signal,
+            }),
+          )
+        ).data,
+      create: async ({ orgId, kind, name, expiresInSeconds }, call) =>
+        (
+          await unwrap(
+            raw.POST('/v1/orgs/{org_id}/tokens', {
+              params: { path: { org_id: orgId } },
+              body: { kind, name, expires_in_seconds: expiresInSeconds },
+              signal: call?.signal,
+            }),
+          )
+        ).data,
+      revoke: async ({ orgId, tokenId }, call) =>
+        (
+          await unwrap(
+            raw.DELETE('/v1/orgs/{org_id}/tokens/{token_id}', {
+              params: { path: { org_id: orgId, token_id: tokenId } },
+              signal: call?.signal,
+            }),
+          )
+        ).data,
+    },
     me: async (call) => (await unwrap(raw.GET('/v1/me', { signal: call?.signal }))).data,
     datasets: {
       list,

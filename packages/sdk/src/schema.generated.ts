@@ -240,6 +240,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{org_id}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Tokens
+         * @description The org's tokens, revoked and expired ones too, newest first; never a secret or a hash. Scope `admin`.
+         */
+        get: operations["tokens.list"];
+        put?: never;
+        /**
+         * Create a Token
+         * @description Mints a token of the org. The answer holds the secret (`token`) this once: only its hash is kept. Scope `admin`.
+         */
+        post: operations["tokens.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org_id}/tokens/{token_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a Token
+         * @description Revokes a token of the org: from then on it is a 401 on every server process within 1 s. Revoking it again answers the same token, with its first revocation time. Scope `admin` (an admin token may revoke itself).
+         */
+        delete: operations["tokens.revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -381,6 +425,69 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        TokenPage: {
+            /** @description Every token of the org, revoked and expired ones too */
+            total: number;
+            limit: number;
+            offset: number;
+            /** @description Newest first */
+            tokens: components["schemas"]["ApiToken"][];
+        };
+        ApiToken: {
+            /** @example 0b8f4d7e-4b1c-4f53-9d0e-2f0f5a3e6c21 */
+            id: string;
+            /** @description What the org calls it; null when it was given none */
+            name: string | null;
+            /** @enum {string} */
+            kind: "runtime" | "ci" | "admin";
+            scopes: ("read" | "write" | "admin")[];
+            /**
+             * @description The first characters of the token, for display
+             * @example znyx_ci_Xb3d
+             */
+            prefix: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC with millisecond precision
+             */
+            created_at: string;
+            /** @description Null when the token never expires */
+            expires_at: string | null;
+            /** @description When it was first revoked; null while it is not */
+            revoked_at: string | null;
+            /** @description When it last authenticated a request, to within 60 s: it is written at most once per 60 s per token, so a request does not always move it. Null: never used. */
+            last_used_at: string | null;
+        };
+        CreatedToken: {
+            /** @example 0b8f4d7e-4b1c-4f53-9d0e-2f0f5a3e6c21 */
+            id: string;
+            /** @description What the org calls it; null when it was given none */
+            name: string | null;
+            /** @enum {string} */
+            kind: "runtime" | "ci" | "admin";
+            scopes: ("read" | "write" | "admin")[];
+            /**
+             * @description The first characters of the token, for display
+             * @example znyx_ci_Xb3d
+             */
+            prefix: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 UTC with millisecond precision
+             */
+            created_at: string;
+            /** @description Null when the token never expires */
+            expires_at: string | null;
+            /** @description When it was first revoked; null while it is not */
+            revoked_at: string | null;
+            /** @description When it last authenticated a request, to within 60 s: it is written at most once per 60 s per token, so a request does not always move it. Null: never used. */
+            last_used_at: string | null;
+            /**
+             * @description The secret: shown this once, never again (only its hash is kept)
+             * @example znyx_ci_Xb3dq9B1-2l0mFhJx2gk2m3tQh5O1b8Yl4Kx7rjJv0A
+             */
+            token: string;
+        };
         HTTPError: {
             /** @description Human-readable message */
             detail: string;
@@ -479,6 +586,12 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -500,11 +613,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -516,6 +635,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -529,6 +654,12 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -569,6 +700,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -584,6 +721,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -606,6 +749,12 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -617,6 +766,12 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -625,11 +780,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -641,6 +802,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -654,6 +821,12 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -698,6 +871,12 @@ export interface operations {
             /** @description Created: the new Dataset (without its samples) */
             201: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -722,6 +901,12 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -733,6 +918,12 @@ export interface operations {
             /** @description The org already has a dataset of that name (compared case-insensitively). */
             409: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -744,6 +935,12 @@ export interface operations {
             /** @description Request body over 16 MiB. */
             413: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -755,6 +952,12 @@ export interface operations {
             /** @description The request body is not `application/json` (the media type is compared case-insensitively). */
             415: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -766,6 +969,12 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -774,11 +983,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -790,6 +1005,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -803,6 +1024,12 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -840,6 +1067,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -855,6 +1088,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -877,6 +1116,12 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -888,6 +1133,12 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -896,11 +1147,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -912,6 +1169,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -925,6 +1188,12 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -963,6 +1232,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -978,6 +1253,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1000,6 +1281,12 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1011,6 +1298,12 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1019,11 +1312,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1035,6 +1334,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1048,6 +1353,12 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1083,6 +1394,12 @@ export interface operations {
             /** @description Already installed: the same Dataset */
             200: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1094,6 +1411,12 @@ export interface operations {
             /** @description Installed: the new Dataset */
             201: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1118,6 +1441,12 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1129,6 +1458,12 @@ export interface operations {
             /** @description No catalog entry with that id or slug. */
             404: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1140,6 +1475,12 @@ export interface operations {
             /** @description A dataset of the org already has the entry name. */
             409: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1151,6 +1492,12 @@ export interface operations {
             /** @description Request body over 16 MiB. */
             413: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1162,6 +1509,12 @@ export interface operations {
             /** @description The request body is not `application/json` (the media type is compared case-insensitively). */
             415: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1173,6 +1526,12 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1181,11 +1540,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1197,6 +1562,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1210,6 +1581,12 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1244,6 +1621,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1259,6 +1642,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1281,6 +1670,12 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1292,6 +1687,12 @@ export interface operations {
             /** @description Resource does not exist in this org. */
             404: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1303,6 +1704,12 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1311,11 +1718,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1327,6 +1740,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1340,6 +1759,12 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1367,6 +1792,12 @@ export interface operations {
             /** @description Deleted (no body) */
             204: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1389,6 +1820,12 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1400,6 +1837,12 @@ export interface operations {
             /** @description Resource does not exist in this org. */
             404: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1411,6 +1854,12 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1419,11 +1868,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1435,6 +1890,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1448,6 +1909,12 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1486,6 +1953,12 @@ export interface operations {
             /** @description The Dataset as changed */
             200: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1510,6 +1983,12 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope), or the dataset is read-only (a ZNYX sample or an installed benchmark). */
             403: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1521,6 +2000,12 @@ export interface operations {
             /** @description Resource does not exist in this org. */
             404: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1532,6 +2017,12 @@ export interface operations {
             /** @description The org already has a dataset of that name (compared case-insensitively). */
             409: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1543,6 +2034,12 @@ export interface operations {
             /** @description Request body over 16 MiB. */
             413: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1554,6 +2051,12 @@ export interface operations {
             /** @description The request body is not `application/json` (the media type is compared case-insensitively). */
             415: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1565,6 +2068,12 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1573,11 +2082,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1589,6 +2104,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1602,6 +2123,12 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1639,6 +2166,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1654,6 +2187,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1676,6 +2215,12 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope). */
             403: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1687,6 +2232,12 @@ export interface operations {
             /** @description Resource does not exist in this org. */
             404: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1698,6 +2249,12 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1706,11 +2263,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1722,6 +2285,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1735,6 +2304,12 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1769,6 +2344,12 @@ export interface operations {
             /** @description Appended */
             201: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1793,6 +2374,12 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope), or the dataset is read-only (a ZNYX sample or an installed benchmark). */
             403: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1804,6 +2391,12 @@ export interface operations {
             /** @description Resource does not exist in this org. */
             404: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1815,6 +2408,12 @@ export interface operations {
             /** @description Request body over 16 MiB. */
             413: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1826,6 +2425,12 @@ export interface operations {
             /** @description The request body is not `application/json` (the media type is compared case-insensitively). */
             415: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1837,6 +2442,12 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1845,11 +2456,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1861,6 +2478,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1874,6 +2497,12 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1915,6 +2544,12 @@ export interface operations {
             /** @description Imported: how many rows were added, and the sample_count after */
             201: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1939,6 +2574,12 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id, or insufficient scope), or the dataset is read-only (a ZNYX sample or an installed benchmark). */
             403: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1950,6 +2591,12 @@ export interface operations {
             /** @description Resource does not exist in this org. */
             404: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1961,6 +2608,12 @@ export interface operations {
             /** @description Request body over 1 GiB. */
             413: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1972,6 +2625,12 @@ export interface operations {
             /** @description The body is neither `application/x-ndjson` nor `text/csv` (compared case-insensitively, parameters allowed). */
             415: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1983,6 +2642,12 @@ export interface operations {
             /** @description Validation Error: a bad path parameter, or the first bad line of the body */
             422: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -1991,11 +2656,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -2007,6 +2678,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -2020,6 +2697,12 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -2059,6 +2742,12 @@ export interface operations {
                     "Cache-Control": "private, no-cache";
                     /** @description A download named after the dataset: `attachment; filename="<slug of the name>.<jsonl|csv>"` */
                     "Content-Disposition": string;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -2080,6 +2769,12 @@ export interface operations {
                     ETag: string;
                     /** @description A client may keep the answer for itself, asking (If-None-Match) whether it is still current */
                     "Cache-Control": "private, no-cache";
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -2102,6 +2797,12 @@ export interface operations {
             /** @description Token does not have org access (wrong org_id). */
             403: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -2113,6 +2814,12 @@ export interface operations {
             /** @description Resource does not exist in this org. */
             404: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -2124,6 +2831,12 @@ export interface operations {
             /** @description Validation Error */
             422: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -2132,11 +2845,17 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-            /** @description Too many requests for this token (default 1,200 per minute); retry after Retry-After seconds. */
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -2148,6 +2867,12 @@ export interface operations {
             /** @description Internal Server Error */
             500: {
                 headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;
@@ -2161,6 +2886,480 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    "tokens.list": {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The organization id (a UUID, any case), e.g. `00000000-0000-0000-0000-000000000000` */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPage"];
+                };
+            };
+            /** @description Missing, malformed, unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Token does not have org access (wrong org_id), or is not an admin token (scope `admin`). */
+            403: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The database is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    "tokens.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization id (a UUID, any case), e.g. `00000000-0000-0000-0000-000000000000` */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description runtime → scope read; ci → read, write; admin → read, write, admin
+                     * @enum {string}
+                     */
+                    kind: "runtime" | "ci" | "admin";
+                    name?: string | null;
+                    /** @description Lifetime in seconds, up to ten years; absent or null: never expires */
+                    expires_in_seconds?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: the token, with its secret (shown once) */
+            201: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedToken"];
+                };
+            };
+            /** @description Missing, malformed, unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Token does not have org access (wrong org_id), or is not an admin token (scope `admin`). */
+            403: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Request body over 16 MiB. */
+            413: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The request body is not `application/json` (the media type is compared case-insensitively). */
+            415: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The database is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    "tokens.revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization id (a UUID, any case), e.g. `00000000-0000-0000-0000-000000000000` */
+                org_id: string;
+                /** @description The token id (a UUID, any case), as GET …/tokens lists it */
+                token_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token, `revoked_at` set */
+            200: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiToken"];
+                };
+            };
+            /** @description Missing, malformed, unknown, expired or revoked token. */
+            401: {
+                headers: {
+                    /** @description The authentication scheme to use: `Bearer` */
+                    "WWW-Authenticate": "Bearer";
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Token does not have org access (wrong org_id), or is not an admin token (scope `admin`). */
+            403: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description No token with that id in this org. */
+            404: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many requests for this token (default 1,200 per minute, shared by every server process when the deployment has Redis), or too many failed credentials from this address; retry after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
+                    /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description The database is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    /** @description Requests the token may make per one-minute window (RATE_LIMIT_PER_MINUTE); with REDIS_URL set, shared by every server process */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window, this one counted */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window ends and the budget is whole again */
+                    "RateLimit-Reset"?: number;
                     /** @description The request's id: the caller's X-Request-Id when well-formed, else a new UUID */
                     "X-Request-Id": string;
                     [name: string]: unknown;

@@ -63,6 +63,9 @@ const SDK_METHOD_OF: Record<string, string> = {
   'datasets.appendSamples': 'datasets.appendSamples',
   'datasets.import': 'datasets.importFile',
   'datasets.export': 'datasets.exportFile',
+  'tokens.list': 'tokens.list',
+  'tokens.create': 'tokens.create',
+  'tokens.revoke': 'tokens.revoke',
 };
 
 /** Operations of the document the SDK leaves out on purpose: the load balancer's checks. */

@@ -62,7 +62,7 @@ export async function currentAnswer(
       cache.delete(key);
       return undefined;
     }
-    await ctx.rateLimiter?.consume(actor.tokenId);
+    await ctx.spendBudget(actor.tokenId);
     requireOrgAccess(actor, answer.orgId, 'read');
     return answer;
   } catch (error) {

@@ -1,28 +1,87 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
 import { ApiError } from '../errors';
 
-/** Counts calls per key (a token id) and throws a 429 ApiError once the key is over its budget. */
-export interface RateLimiter {
-  consume(key: string): Promise<void>;
+/** A token's budget after a request: what the RateLimit-* headers of its answer say. */
+export interface RateBudget {
+  /** Requests allowed per window. */
+  limit: number;
+  /** Requests left in the current window. */
+  remaining: number;
+  /** Seconds until the window ends and the budget is whole again. */
+  resetSeconds: number;
 }
 
 /**
- * A fixed one-minute window per key, kept in this process's memory: with N processes behind a
- * load balancer a token can make up to N times the limit.
+ * Counts calls per key (a token id): resolves with the budget left, or throws a 429 ApiError
+ * (with `rateBudget` and `retryAfterSeconds` set) once the key is over its budget.
  */
-export function perMinuteRateLimiter(requestsPerMinute: number): RateLimiter {
-  const limiter = new RateLimiterMemory({ points: requestsPerMinute, duration: 60 });
+export interface RateLimiter {
+  consume(key: string): Promise<RateBudget>;
+}
+
+/**
+ * Counters every server process shares: a Redis client (ioredis) and the prefix of this
+ * deployment's keys. While Redis cannot answer, each process counts in its own memory
+ * (rate-limiter-flexible's insurance limiter) and goes back to Redis once it answers again.
+ */
+export interface SharedCounters {
+  /** An ioredis client; created with `enableOfflineQueue: false`, so a lost Redis fails fast. */
+  redis: unknown;
+  keyPrefix: string;
+}
+
+const WINDOW_SECONDS = 60;
+
+/** A fixed window per key, in Redis when `shared` is given (in memory while Redis is away), else in memory. */
+function windowLimiter(
+  name: string,
+  points: number,
+  shared: SharedCounters | undefined,
+): RateLimiterAbstract {
+  const memory = new RateLimiterMemory({ points, duration: WINDOW_SECONDS });
+  if (!shared) return memory;
+  return new RateLimiterRedis({
+    storeClient: shared.redis,
+    keyPrefix: `${shared.keyPrefix}:${name}`,
+    points,
+    duration: WINDOW_SECONDS,
+    // Not connected: straight to the insurance limiter rather than waiting for a reconnect.
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: memory,
+  });
+}
+
+const secondsUntil = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
+/**
+ * A fixed one-minute window per key. With `shared`, every process of the deployment spends
+ * the same budget; without it, each process counts alone (N processes allow N times the limit).
+ */
+export function perMinuteRateLimiter(requestsPerMinute: number, shared?: SharedCounters): RateLimiter {
+  const limiter = windowLimiter('rate', requestsPerMinute, shared);
   return {
     async consume(key) {
       try {
-        await limiter.consume(key);
+        const spent = await limiter.consume(key);
+        return {
+          limit: requestsPerMinute,
+          remaining: spent.remainingPoints,
+          resetSeconds: secondsUntil(spent.msBeforeNext),
+        };
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-        throw ApiError.rateLimited(
+        const retryAfterSeconds = secondsUntil(rejection.msBeforeNext);
+        const error = ApiError.rateLimited(
           `Rate limit of ${requestsPerMinute} requests per minute exceeded; retry in ${retryAfterSeconds} s`,
           retryAfterSeconds,
         );
+        error.rateBudget = { limit: requestsPerMinute, remaining: 0, resetSeconds: retryAfterSeconds };
+        throw error;
       }
     },
   };
@@ -39,16 +98,19 @@ export interface FailedCredentialLimiter {
   refund(address: string): Promise<void>;
 }
 
-/** A one-minute window of failed credentials per address, in this process's memory. */
-export function perMinuteFailedCredentialLimiter(failuresPerMinute: number): FailedCredentialLimiter {
-  const limiter = new RateLimiterMemory({ points: failuresPerMinute, duration: 60 });
+/** A one-minute window of failed credentials per address: shared through Redis with `shared`, else per process. */
+export function perMinuteFailedCredentialLimiter(
+  failuresPerMinute: number,
+  shared?: SharedCounters,
+): FailedCredentialLimiter {
+  const limiter = windowLimiter('auth-failures', failuresPerMinute, shared);
   return {
     async begin(address) {
       try {
         await limiter.consume(address);
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+        const retryAfterSeconds = secondsUntil(rejection.msBeforeNext);
         throw ApiError.rateLimited(
           `Too many failed credentials from this address; retry in ${retryAfterSeconds} s`,
           retryAfterSeconds,

@@ -204,7 +204,7 @@ export function fileSlug(name: string): string {
 
 async function authenticated(ctx: Context): Promise<Actor> {
   const actor = await ctx.authenticate();
-  await ctx.rateLimiter?.consume(actor.tokenId);
+  await ctx.spendBudget(actor.tokenId);
   return actor;
 }
 

@@ -32,6 +32,7 @@ export interface IssuedToken {
 export function newTokenSecret(
   kind: TokenKind,
   expiresAt: Date | null = null,
+  name: string | null = null,
 ): { token: string; stored: NewOrgToken } {
   const label = `znyx_${KIND_LABEL[kind]}_`;
   const token = label + randomBytes(SECRET_BYTES).toString('base64url');
@@ -43,15 +44,16 @@ export function newTokenSecret(
       tokenHash: hashToken(token),
       tokenPrefix: token.slice(0, label.length + DISPLAY_PREFIX_SECRET_CHARS),
       expiresAt,
+      name,
     },
   };
 }
 
 export async function issueToken(
   store: Store,
-  input: { orgId: string; kind: TokenKind; expiresAt?: Date | null },
+  input: { orgId: string; kind: TokenKind; expiresAt?: Date | null; name?: string | null },
 ): Promise<IssuedToken> {
-  const { token, stored } = newTokenSecret(input.kind, input.expiresAt ?? null);
+  const { token, stored } = newTokenSecret(input.kind, input.expiresAt ?? null, input.name ?? null);
   const record = await store.createToken({ ...stored, orgId: input.orgId });
   return { token, record };
 }
@@ -75,6 +77,9 @@ export async function authenticateToken(store: Store, token: string, now = new D
   if (record.expiresAt && record.expiresAt.getTime() <= now.getTime()) {
     throw ApiError.unauthorized('Token has expired');
   }
+  // Written at most once a minute per token (see Store.touchToken); never holds up the request,
+  // and a database that cannot take it now is the next request's news, not this one's.
+  store.touchToken(record.id).catch(ignoreFailedTouch);
   return {
     tokenId: record.id,
     orgId: record.orgId,
@@ -116,3 +121,5 @@ export function requireOrgAccess(actor: Actor, orgId: string, scope: Scope): voi
     throw ApiError.forbidden(`Token lacks the '${scope}' scope required for this operation`);
   }
 }
+
+function ignoreFailedTouch(): void {}

@@ -30,6 +30,10 @@ export const apiTokens = sqliteTable(
     createdAt: timestampMs('created_at').notNull(),
     expiresAt: timestampMs('expires_at'),
     revokedAt: timestampMs('revoked_at'),
+    /** What the org calls it, e.g. "CI on main"; null when it was given none. */
+    name: text('name'),
+    /** When it last authenticated a request, to TOKEN_USE_GRANULARITY_MS (written at most that often). */
+    lastUsedAt: timestampMs('last_used_at'),
   },
   (t) => [uniqueIndex('api_tokens_token_hash_key').on(t.tokenHash), index('api_tokens_org_idx').on(t.orgId)],
 );

@@ -5,8 +5,8 @@
 >>> page = client.datasets.list(org_id, categories=["pii", "toxicity"])  # doctest: +SKIP
 """
 
-from ._async_client import AsyncDatasets, AsyncZnyx
-from ._client import Datasets, Znyx
+from ._async_client import AsyncDatasets, AsyncTokens, AsyncZnyx
+from ._client import Datasets, Tokens, Znyx
 from ._core import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 from ._errors import (
     AuthenticationError,
@@ -29,9 +29,11 @@ from ._errors import (
     ZnyxTimeoutError,
 )
 from ._models import (
+    ApiToken,
     CatalogEntry,
     CatalogPage,
     CategoryCount,
+    CreatedToken,
     Dataset,
     DatasetFacets,
     DatasetPage,
@@ -45,6 +47,7 @@ from ._models import (
     Scope,
     SourceCount,
     TokenKind,
+    TokenPage,
     TrustLevel,
     ValidationIssue,
     Whoami,
@@ -56,7 +59,9 @@ from ._version import __version__
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
+    "ApiToken",
     "AsyncDatasets",
+    "AsyncTokens",
     "AsyncZnyx",
     "AuthenticationError",
     "BadRequestError",
@@ -65,6 +70,7 @@ __all__ = [
     "CategoryCount",
     "ClientError",
     "ConflictError",
+    "CreatedToken",
     "Dataset",
     "DatasetFacets",
     "DatasetPage",
@@ -86,6 +92,8 @@ __all__ = [
     "ServiceUnavailableError",
     "SourceCount",
     "TokenKind",
+    "TokenPage",
+    "Tokens",
     "TrustLevel",
     "UnsupportedMediaTypeError",
     "ValidationError",

@@ -12,7 +12,9 @@ import httpx
 from . import _operations as ops
 from ._core import DEFAULT_TIMEOUT, Call, ClientConfig, Wait, exchange
 from ._models import (
+    ApiToken,
     CatalogPage,
+    CreatedToken,
     Dataset,
     DatasetFacets,
     DatasetPage,
@@ -20,10 +22,12 @@ from ._models import (
     InstallResult,
     NewSample,
     SamplePage,
+    TokenKind,
+    TokenPage,
     Whoami,
 )
 
-__all__ = ["Datasets", "Znyx"]
+__all__ = ["Datasets", "Tokens", "Znyx"]
 
 T = TypeVar("T")
 
@@ -45,6 +49,7 @@ class Znyx:
     """
 
     datasets: Datasets
+    tokens: Tokens
 
     def __init__(
         self,
@@ -70,6 +75,7 @@ class Znyx:
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.Client()
         self.datasets = Datasets(self)
+        self.tokens = Tokens(self)
 
     @property
     def base_url(self) -> str:
@@ -232,3 +238,33 @@ class Datasets:
         """``GET /v1/orgs/{org_id}/datasets/{dataset_id}/samples``: one page of rows, in order
         (``limit`` 1–1000, default 100)."""
         return self._client._run(ops.samples(org_id, dataset_id, limit=limit, offset=offset))
+
+
+class Tokens:
+    """``client.tokens``: the org's API tokens; every call needs an admin token (scope ``admin``)."""
+
+    def __init__(self, client: Znyx) -> None:
+        self._client = client
+
+    def list(self, org_id: str, *, limit: int | None = None, offset: int | None = None) -> TokenPage:
+        """``GET /v1/orgs/{org_id}/tokens``: one page of the org's tokens, newest first, revoked
+        and expired ones too (``limit`` 1–200, default 50); never a secret."""
+        return self._client._run(ops.list_tokens(org_id, limit=limit, offset=offset))
+
+    def create(
+        self,
+        org_id: str,
+        *,
+        kind: TokenKind,
+        name: str | None = None,
+        expires_in_seconds: int | None = None,
+    ) -> CreatedToken:
+        """``POST /v1/orgs/{org_id}/tokens``: a new ``runtime``, ``ci`` or ``admin`` token; its
+        secret, ``token``, is in this answer only. ``expires_in_seconds`` up to ten years (default:
+        never expires)."""
+        return self._client._run(ops.create_token(org_id, kind=kind, name=name, expires_in_seconds=expires_in_seconds))
+
+    def revoke(self, org_id: str, token_id: str) -> ApiToken:
+        """``DELETE /v1/orgs/{org_id}/tokens/{token_id}``: refused by every server within 1 s from
+        then on; revoking it again answers the same token, with its first ``revoked_at``."""
+        return self._client._run(ops.revoke_token(org_id, token_id))

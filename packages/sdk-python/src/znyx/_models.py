@@ -22,9 +22,11 @@ from datetime import datetime, timezone
 from typing import Any, ClassVar, Literal, TypeVar, Union
 
 __all__ = [
+    "ApiToken",
     "CatalogEntry",
     "CatalogPage",
     "CategoryCount",
+    "CreatedToken",
     "Dataset",
     "DatasetFacets",
     "DatasetPage",
@@ -38,6 +40,7 @@ __all__ = [
     "Scope",
     "SourceCount",
     "TokenKind",
+    "TokenPage",
     "TrustLevel",
     "ValidationIssue",
     "Whoami",
@@ -223,6 +226,59 @@ class Whoami(Model):
 
     org: WhoamiOrg
     token: WhoamiToken
+
+
+@dataclass(frozen=True, slots=True)
+class ApiToken(Model):
+    """A token of the org as listed (schema ``ApiToken``): never its secret or its hash."""
+
+    id: str
+    name: str | None
+    """What the org calls it; ``None`` when it was given none."""
+    kind: TokenKind
+    scopes: tuple[Scope, ...]
+    prefix: str
+    """The first characters of the token, for display."""
+    created_at: datetime
+    expires_at: datetime | None
+    """``None`` when the token never expires."""
+    revoked_at: datetime | None
+    """When it was first revoked; ``None`` while it is not."""
+    last_used_at: datetime | None
+    """When it last authenticated a request, to within 60 s (written at most once a minute)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedToken(Model):
+    """A new token (schema ``CreatedToken``): :class:`ApiToken`'s fields and ``token``, the secret,
+    in this answer only."""
+
+    id: str
+    name: str | None
+    kind: TokenKind
+    scopes: tuple[Scope, ...]
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+    token: str
+    """The secret: shown this once, never again (only its hash is kept)."""
+
+    def __repr__(self) -> str:
+        # The secret never reaches a log line or a traceback through repr.
+        return f"CreatedToken(id={self.id!r}, name={self.name!r}, kind={self.kind!r}, prefix={self.prefix!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPage(Model):
+    """One page of an org's tokens, newest first (schema ``TokenPage``)."""
+
+    total: int
+    """Every token of the org, revoked and expired ones too."""
+    limit: int
+    offset: int
+    tokens: tuple[ApiToken, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,9 @@ from typing import Any
 
 from ._core import Call, Endpoint, comma_list, query
 from ._models import (
+    ApiToken,
     CatalogPage,
+    CreatedToken,
     Dataset,
     DatasetFacets,
     DatasetPage,
@@ -19,6 +21,8 @@ from ._models import (
     InstallResult,
     NewSample,
     SamplePage,
+    TokenKind,
+    TokenPage,
     Whoami,
 )
 
@@ -57,8 +61,31 @@ SAMPLES = Endpoint(
     SamplePage,
 )
 
+TOKENS_LIST = Endpoint(
+    "tokens.list", "GET", "/v1/orgs/{org_id}/tokens", "tokens.list", frozenset({200}), TokenPage
+)
+TOKENS_CREATE = Endpoint(
+    "tokens.create", "POST", "/v1/orgs/{org_id}/tokens", "tokens.create", frozenset({201}), CreatedToken
+)
+TOKENS_REVOKE = Endpoint(
+    "tokens.revoke", "DELETE", "/v1/orgs/{org_id}/tokens/{token_id}", "tokens.revoke", frozenset({200}), ApiToken
+)
+
 ENDPOINTS: Mapping[str, Endpoint] = {
-    e.operation_id: e for e in (WHOAMI, LIST, FACETS, CATALOG, INSTALL, CREATE, GET, SAMPLES)
+    e.operation_id: e
+    for e in (
+        WHOAMI,
+        LIST,
+        FACETS,
+        CATALOG,
+        INSTALL,
+        CREATE,
+        GET,
+        SAMPLES,
+        TOKENS_LIST,
+        TOKENS_CREATE,
+        TOKENS_REVOKE,
+    )
 }
 
 
@@ -169,6 +196,36 @@ def samples(org_id: str, dataset_id: str, *, limit: int | None, offset: int | No
         lambda _status, data: SamplePage.from_dict(data),
         path_params={"org_id": org_id, "dataset_id": dataset_id},
         query=query(limit=limit, offset=offset),
+    )
+
+
+def list_tokens(org_id: str, *, limit: int | None, offset: int | None) -> Call[TokenPage]:
+    return Call(
+        TOKENS_LIST,
+        lambda _status, data: TokenPage.from_dict(data),
+        path_params={"org_id": org_id},
+        query=query(limit=limit, offset=offset),
+    )
+
+
+def create_token(
+    org_id: str, *, kind: TokenKind, name: str | None, expires_in_seconds: int | None
+) -> Call[CreatedToken]:
+    body: dict[str, Any] = {"kind": kind}
+    if name is not None:
+        body["name"] = name
+    if expires_in_seconds is not None:
+        body["expires_in_seconds"] = expires_in_seconds
+    return Call(
+        TOKENS_CREATE, lambda _status, data: CreatedToken.from_dict(data), path_params={"org_id": org_id}, body=body
+    )
+
+
+def revoke_token(org_id: str, token_id: str) -> Call[ApiToken]:
+    return Call(
+        TOKENS_REVOKE,
+        lambda _status, data: ApiToken.from_dict(data),
+        path_params={"org_id": org_id, "token_id": token_id},
     )
 
 
