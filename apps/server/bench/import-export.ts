@@ -14,6 +14,7 @@
  *
  *   pnpm --filter @znyx/server bench:import-export
  *   BENCH_ROWS=200000 BENCH_ENGINES=sqlite pnpm --filter @znyx/server bench:import-export
+ *   BENCH_TRACE=1 …   # also prints the server's RSS whenever it moved by more than 8 MiB
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -82,8 +83,17 @@ function rssOf(pid: number): number {
 /** Samples a process's RSS every 50 ms until stopped; the peak. */
 function watchRss(pid: number) {
   let peak = rssOf(pid);
+  const started = performance.now();
+  let last = peak;
   const timer = setInterval(() => {
-    peak = Math.max(peak, rssOf(pid));
+    const now = rssOf(pid);
+    if (process.env.BENCH_TRACE && Math.abs(now - last) > 8 * 1048576) {
+      console.log(
+        `  rss ${(now / 1048576).toFixed(0)} MiB at ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
+      last = now;
+    }
+    peak = Math.max(peak, now);
   }, 50);
   return {
     stop: () => {
