@@ -3,9 +3,11 @@ import { errorCode, errorMessage } from '@znyx/client';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { clientFor, describeError, isFinal, SessionProvider } from './api';
 import { CatalogView } from './CatalogView';
+import { DatasetPage, NewDatasetForm } from './DatasetPage';
 import { DatasetsView, datasetsHref } from './DatasetsView';
 import {
   BASE,
+  datasetIdOf,
   followLink,
   navigate,
   parseFilters,
@@ -19,7 +21,13 @@ import { SignIn } from './SignIn';
 import { clearToken, readToken, saveToken } from './session';
 import { TokensView } from './TokensView';
 
-const VIEW_TITLE: Record<View, string> = { datasets: 'Datasets', catalog: 'Catalog', tokens: 'Tokens' };
+const VIEW_TITLE: Record<View, string> = {
+  datasets: 'Datasets',
+  catalog: 'Catalog',
+  tokens: 'Tokens',
+  dataset: 'Dataset',
+  new: 'New dataset',
+};
 
 export const TOKEN_INVALID = 'Your token is no longer valid — sign in again';
 
@@ -88,7 +96,8 @@ export function App() {
 function Shell({ token, onSignOut }: { token: string; onSignOut: () => void }) {
   const client = useMemo(() => clientFor(token), [token]);
   const whoami = useQuery({ queryKey: ['auth.whoami'], queryFn: () => client.auth.whoami.query({}) });
-  const view = viewOf(useLocation().pathname);
+  const location = useLocation();
+  const view = viewOf(location.pathname);
 
   useEffect(() => {
     document.title = `${VIEW_TITLE[view]} · ZNYX Console`;
@@ -119,13 +128,17 @@ function Shell({ token, onSignOut }: { token: string; onSignOut: () => void }) {
   const { org, token: me } = whoami.data;
   const admin = me.scopes.includes('admin');
   return (
-    <SessionProvider value={{ client, whoami: whoami.data }}>
+    <SessionProvider value={{ client, whoami: whoami.data, token }}>
       <header className="topbar">
         <a className="brand" href={BASE} onClick={(event) => followLink(event, datasetsHref())}>
           ZNYX <span className="accent">Console</span>
         </a>
         <nav aria-label="Main">
-          <NavLink view="datasets" current={view} href={datasetsHref()}>
+          <NavLink
+            view="datasets"
+            current={view === 'dataset' || view === 'new' ? 'datasets' : view}
+            href={datasetsHref()}
+          >
             Datasets
           </NavLink>
           <NavLink view="catalog" current={view} href={pathOf('catalog')}>
@@ -150,7 +163,17 @@ function Shell({ token, onSignOut }: { token: string; onSignOut: () => void }) {
         </div>
       </header>
       <main className="page">
-        {view === 'catalog' ? <CatalogView /> : view === 'tokens' ? <TokensView /> : <DatasetsView />}
+        {view === 'catalog' ? (
+          <CatalogView />
+        ) : view === 'tokens' ? (
+          <TokensView />
+        ) : view === 'new' ? (
+          <NewDatasetForm />
+        ) : view === 'dataset' ? (
+          <DatasetPage id={datasetIdOf(location.pathname) ?? ''} />
+        ) : (
+          <DatasetsView />
+        )}
       </main>
     </SessionProvider>
   );

@@ -2,7 +2,17 @@ import { keepPreviousData, type UseQueryResult, useQuery } from '@tanstack/react
 import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { describeError, useSession } from './api';
 import { type DatasetPage, formatCount, formatDate, SOURCE_LABEL } from './format';
-import { BASE, type Filters, type Source, searchOf, useFilters } from './location';
+import {
+  BASE,
+  datasetPath,
+  type Filters,
+  followLink,
+  navigate,
+  pathOf,
+  type Source,
+  searchOf,
+  useFilters,
+} from './location';
 
 export const PAGE_SIZE = 25;
 
@@ -50,7 +60,12 @@ export function DatasetsView() {
   return (
     <>
       <div className="page-head">
-        <h1>Datasets</h1>
+        <div className="head-row">
+          <h1>Datasets</h1>
+          <a className="button" href={pathOf('new')} onClick={(event) => followLink(event, pathOf('new'))}>
+            New dataset
+          </a>
+        </div>
         <p className="muted">
           {whoami.org.name}'s evaluation datasets: ZNYX samples, installed benchmarks and your team's own,
           newest first.
@@ -310,9 +325,22 @@ function Results(props: {
           </thead>
           <tbody>
             {datasets.map((dataset) => (
-              <tr key={dataset.id}>
+              <tr
+                key={dataset.id}
+                className="clickable"
+                onClick={(event) => {
+                  // A click anywhere in the row opens the dataset (the name is its link, for keyboards).
+                  if (!(event.target as HTMLElement).closest('a')) navigate(datasetPath(dataset.id));
+                }}
+              >
                 <th scope="row">
-                  <span className="name">{dataset.name}</span>
+                  <a
+                    className="name"
+                    href={datasetPath(dataset.id)}
+                    onClick={(event) => followLink(event, datasetPath(dataset.id))}
+                  >
+                    {dataset.name}
+                  </a>
                   {dataset.description && <span className="description">{dataset.description}</span>}
                 </th>
                 <td>

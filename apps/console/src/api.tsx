@@ -10,6 +10,8 @@ export type Whoami = RouterOutputs['auth']['whoami'];
 interface Session {
   client: ZnyxClient;
   whoami: Whoami;
+  /** For the REST calls the typed client cannot make (streamed import and export). */
+  token: string;
 }
 
 const SessionContext = createContext<Session | null>(null);

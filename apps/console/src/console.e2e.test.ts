@@ -397,6 +397,126 @@ describe('the Console', () => {
   });
 });
 
+describe('a dataset in the Console', () => {
+  it('opens from a row of the list: its fields and its samples, page by page', async () => {
+    const page = await openConsole();
+    await signIn(page, tokens.admin);
+    await page.getByRole('tab', { name: /Custom/ }).click();
+    await expectFirstPage(page, 60);
+    const name = (await firstRowName(page)) ?? '';
+    // A click anywhere in the row, not only on the name.
+    await rows(page).first().locator('td').first().click();
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+    const [listed] = (await list({ source: 'customer', limit: 1 })).datasets;
+    expect(new URL(page.url()).pathname).toBe(`/console/datasets/${listed?.id}`);
+    expect(await page.getByTestId('sample-count').textContent()).toBe(String(listed?.sample_count));
+    expect(await page.getByRole('table', { name: 'Samples' }).locator('tbody tr').count()).toBe(
+      listed?.sample_count,
+    );
+    // Back to the list, as it was left.
+    await page.getByRole('link', { name: '← Datasets' }).click();
+    await expect.poll(() => param(page, 'source')).toBe('customer');
+    await expectFirstPage(page, 60);
+  });
+
+  it('creates with a form, imports a file with a progress bar, exports it, edits, and deletes after a confirmation', async () => {
+    const page = await openConsole();
+    await signIn(page, tokens.ci);
+    await page.getByRole('link', { name: 'New dataset' }).click();
+    await page.getByLabel('Name').fill('Console import');
+    await page.getByLabel('Category').fill('jailbreak');
+    await page.getByRole('button', { name: 'Create dataset' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Console import' }).waitFor();
+    const id = new URL(page.url()).pathname.split('/').pop() as string;
+    expect((await api.datasets.get.query({ org_id: tokens.org.id, dataset_id: id })).category).toBe(
+      'jailbreak',
+    );
+
+    // A bad file: the line is named, nothing is written.
+    await page.getByLabel('Import samples (NDJSON or CSV)').setInputFiles({
+      name: 'bad.jsonl',
+      mimeType: 'application/x-ndjson',
+      buffer: Buffer.from('{"input":"a"}\n{"input":\n'),
+    });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    const refused = page.getByRole('alert').filter({ hasText: 'Nothing was imported' });
+    await refused.waitFor();
+    expect(await refused.textContent()).toBe('Nothing was imported: line 2: JSON decode error');
+
+    const lines = Array.from({ length: 45 }, (_, i) =>
+      JSON.stringify({ input: `Console prompt ${i}`, expected_output: 'Refuses' }),
+    );
+    const file = `${lines.join('\n')}\n`;
+    await page.getByLabel('Import samples (NDJSON or CSV)').setInputFiles({
+      name: 'prompts.jsonl',
+      mimeType: 'application/x-ndjson',
+      buffer: Buffer.from(file),
+    });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    const done = page.getByRole('status').filter({ hasText: 'Imported' });
+    await done.waitFor();
+    expect(await done.textContent()).toBe('Imported 45 samples; the dataset has 45.');
+    await expect.poll(() => page.getByTestId('sample-count').textContent()).toBe('45');
+    expect(await page.getByTestId('samples-page').textContent()).toBe('Page 1 of 3');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => page.getByTestId('samples-page').textContent()).toBe('Page 2 of 3');
+    await page.getByRole('cell', { name: 'Console prompt 20', exact: true }).waitFor();
+
+    // Export: the same bytes back, named after the dataset.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export JSONL' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('console-import.jsonl');
+    expect(readFileSync(await download.path(), 'utf8')).toBe(file);
+
+    // Edit.
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Name').fill('Console import, renamed');
+    await page.getByLabel('Description').fill('Edited in the Console');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Console import, renamed' }).waitFor();
+    expect(await api.datasets.get.query({ org_id: tokens.org.id, dataset_id: id })).toMatchObject({
+      name: 'Console import, renamed',
+      description: 'Edited in the Console',
+      category: 'jailbreak',
+    });
+
+    // Delete: nothing happens before the confirmation; cancel keeps it.
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const confirm = page.getByRole('alertdialog');
+    expect(await confirm.textContent()).toContain(
+      'Delete “Console import, renamed” and its 45 samples? This cannot be undone.',
+    );
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    expect(await api.datasets.get.query({ org_id: tokens.org.id, dataset_id: id })).toMatchObject({
+      sample_count: 45,
+    });
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Delete dataset' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/console/');
+    await expect
+      .poll(async () => rows(page).first().locator('.name').textContent())
+      .not.toBe('Console import, renamed');
+    await expectFirstPage(page, (await list()).total);
+    const gone = await api.datasets.get
+      .query({ org_id: tokens.org.id, dataset_id: id })
+      .catch((error: unknown) => error);
+    expect((gone as { data?: { code?: string } }).data?.code).toBe('NOT_FOUND');
+  });
+
+  it('shows a ZNYX sample read-only: export, but no edit or import', async () => {
+    const page = await openConsole();
+    await signIn(page, tokens.admin);
+    const [sample] = (await list({ source: 'znyx_sample', limit: 1 })).datasets;
+    await page.goto(`${consoleUrl}datasets/${sample?.id}`);
+    await page.getByRole('heading', { level: 1, name: sample?.name }).waitFor();
+    expect(await page.getByRole('button', { name: 'Export CSV' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Edit' }).count()).toBe(0);
+    expect(await page.getByLabel('Import samples (NDJSON or CSV)').count()).toBe(0);
+  });
+});
+
 describe('the Tokens page', () => {
   it('is offered to admin tokens only; another token is told what it needs', async () => {
     const page = await openConsole();

@@ -32,15 +32,26 @@ export function navigate(to: string, { replace = false }: { replace?: boolean } 
   window.dispatchEvent(new Event(NAVIGATE));
 }
 
-export type View = 'datasets' | 'catalog' | 'tokens';
+export type View = 'datasets' | 'catalog' | 'tokens' | 'dataset' | 'new';
+
+const DATASET_PATH = /\/datasets\/([0-9a-fA-F-]{36})$/;
 
 export function viewOf(pathname: string): View {
   const path = pathname.replace(/\/+$/, '');
   if (path.endsWith('/catalog')) return 'catalog';
-  return path.endsWith('/tokens') ? 'tokens' : 'datasets';
+  if (path.endsWith('/tokens')) return 'tokens';
+  if (path.endsWith('/datasets/new')) return 'new';
+  if (DATASET_PATH.test(path)) return 'dataset';
+  return 'datasets';
 }
 
-export const pathOf = (view: View) => (view === 'datasets' ? BASE : `${BASE}${view}`);
+/** The dataset a `/console/datasets/<id>` path shows. */
+export const datasetIdOf = (pathname: string) => DATASET_PATH.exec(pathname.replace(/\/+$/, ''))?.[1];
+
+export const pathOf = (view: 'datasets' | 'catalog' | 'tokens' | 'new') =>
+  view === 'datasets' ? BASE : view === 'new' ? `${BASE}datasets/new` : `${BASE}${view}`;
+
+export const datasetPath = (id: string) => `${BASE}datasets/${id}`;
 
 export type Source = NonNullable<RouterInputs['datasets']['list']['source']>;
 export const SOURCES: readonly Source[] = ['znyx_sample', 'industry_standard', 'customer'];

@@ -23,6 +23,7 @@ import { buildOpenApiDocument, docsDocument } from './openapi';
 import { parseQueryString } from './query-string';
 import { rememberMethod, requestLog } from './request-log';
 import { restApi } from './rest';
+import { transferRoutes } from './transfer';
 
 export interface AppDeps {
   store: Store;
@@ -115,6 +116,7 @@ export function createApp({
           'Retry-After',
           'WWW-Authenticate',
           'ETag',
+          'Content-Disposition',
           'RateLimit-Limit',
           'RateLimit-Remaining',
           'RateLimit-Reset',
@@ -141,6 +143,8 @@ export function createApp({
   // The document describes every answer: a build whose document differs answers differently.
   const revision = createHash('sha256').update(JSON.stringify(openApiDocument)).digest('hex').slice(0, 12);
   const rest = restApi({ createContext: contextFor, answers, revision });
+  // Import and export stream their bodies: Express routes of their own, before trpc-to-openapi.
+  app.use(headAsGet, transferRoutes({ createContext: contextFor, revision }));
   app.use(headAsGet, ...rest.handlers);
 
   const allowedMethods = methodsByPath(openApiDocument);

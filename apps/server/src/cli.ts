@@ -1,9 +1,17 @@
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import {
+  ApiError,
+  clientDetail,
   createOrgWithAdminToken,
+  editableDataset,
+  importIntoDataset,
   installFromCatalog,
   issueToken,
   MAX_TOKEN_LIFETIME_SECONDS,
   OrgId,
+  sampleFile,
+  type TransferFormat,
 } from '@znyx/api';
 import {
   findCatalogEntry,
@@ -13,6 +21,7 @@ import {
   type TokenKind,
   type TokenRecord,
 } from '@znyx/db';
+import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { generateDemoDatasets } from './demo-data';
 import { loadEnv, storeOptions } from './env';
@@ -95,7 +104,36 @@ function tokenTable(tokens: readonly TokenRecord[]): string {
   return rows.map(line).join('\n');
 }
 
-function buildCli(openDb: () => Promise<Store>, write: (text: string) => void): Command {
+/** Where the CLI draws a progress bar: stderr, only when it is a terminal and --json is off. */
+export interface ProgressOutput {
+  isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+/** A progress bar on a terminal, nothing elsewhere. */
+function progressBar(output: ProgressOutput | undefined, quiet: boolean, unit: string) {
+  if (quiet || !output?.isTTY) return undefined;
+  return new SingleBar({
+    stream: output as NodeJS.WritableStream,
+    format: `{bar} {percentage}% | {value}/{total} ${unit} | {eta_formatted} left`,
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+}
+
+/** An API error as one line: its detail, a validation problem as "where: what". */
+function describeApiError(error: ApiError): string {
+  const detail = clientDetail(error);
+  if (typeof detail === 'string') return detail;
+  return detail.map((issue) => `${issue.loc.slice(1).join('.') || issue.loc[0]}: ${issue.msg}`).join('; ');
+}
+
+function buildCli(
+  openDb: () => Promise<Store>,
+  write: (text: string) => void,
+  progress?: ProgressOutput,
+  stdout?: NodeJS.WritableStream,
+): Command {
   const program = new Command('znyx')
     .description('ZNYX Datasets operator CLI (uses DATABASE_URL, like the server)')
     .option('--json', 'print exactly one JSON object')
@@ -114,6 +152,12 @@ function buildCli(openDb: () => Promise<Store>, write: (text: string) => void): 
         await store.close();
       }
     };
+
+  const requireDataset = async (store: Store, id: string) => {
+    const dataset = await store.findDatasetById(id);
+    if (!dataset) throw new CliError(`dataset ${id} not found`);
+    return dataset;
+  };
 
   const requireOrg = async (store: Store, id: string) => {
     const org = await store.getOrg(id);
@@ -261,7 +305,100 @@ function buildCli(openDb: () => Promise<Store>, write: (text: string) => void): 
         };
       }),
     );
+  program
+    .command('import')
+    .description('append the samples of an NDJSON or CSV file to a customer dataset, all or nothing')
+    .requiredOption('--dataset <id>', 'dataset id', uuid)
+    .option('--format <format>', 'jsonl or csv (default: from the file name, else jsonl)', fileFormat)
+    .argument('<file>', 'the file to read')
+    .action(async (file: string, opts: { dataset: string; format?: 'jsonl' | 'csv' }) =>
+      run(async (store) => {
+        const dataset = await requireDataset(store, opts.dataset);
+        const format: TransferFormat =
+          (opts.format ?? (/\.csv$/i.test(file) ? 'csv' : 'jsonl')) === 'csv' ? 'csv' : 'ndjson';
+        let size: number;
+        try {
+          size = statSync(file).size;
+        } catch {
+          throw new CliError(`cannot read ${file}`);
+        }
+        const bar = progressBar(progress, Boolean(program.opts().json), 'bytes');
+        bar?.start(size, 0);
+        try {
+          await editableDataset(store, dataset.orgId, dataset.id);
+          const appended = await importIntoDataset(store, {
+            orgId: dataset.orgId,
+            datasetId: dataset.id,
+            format,
+            body: createReadStream(file, { highWaterMark: 1 << 20 }),
+            onProgress: (bytes) => bar?.update(bytes),
+          });
+          bar?.update(size);
+          return {
+            json: { dataset_id: dataset.id, added: appended.added, sample_count: appended.sampleCount },
+            text: `Imported ${appended.added} samples into ${dataset.name} (${dataset.id}); it has ${appended.sampleCount} now.`,
+          };
+        } catch (error) {
+          if (error instanceof ApiError) throw new CliError(`${file}: ${describeApiError(error)}`);
+          throw error;
+        } finally {
+          bar?.stop();
+        }
+      })(),
+    );
+
+  program
+    .command('export')
+    .description("write a dataset's samples, in order, as JSONL (default) or CSV, to FILE or stdout")
+    .requiredOption('--dataset <id>', 'dataset id', uuid)
+    .option('--format <format>', 'jsonl or csv', fileFormat, 'jsonl' as const)
+    .argument('[file]', 'the file to write (default: stdout)')
+    .action(async (file: string | undefined, opts: { dataset: string; format: 'jsonl' | 'csv' }) => {
+      const store = await openDb();
+      try {
+        const dataset = await requireDataset(store, opts.dataset);
+        const out = file ? createWriteStream(file) : (stdout ?? process.stdout);
+        const bar = progressBar(progress, Boolean(program.opts().json), 'samples');
+        bar?.start(dataset.sampleCount, 0);
+        let rows = 0;
+        try {
+          for await (const chunk of sampleFile(store, dataset.id, opts.format)) {
+            rows += countNewlines(chunk);
+            bar?.update(opts.format === 'csv' ? rows - 1 : rows);
+            if (!out.write(chunk)) await once(out, 'drain');
+          }
+        } finally {
+          bar?.stop();
+        }
+        if (file) {
+          out.end();
+          await once(out, 'finish');
+        }
+        const samples = opts.format === 'csv' ? Math.max(0, rows - 1) : rows;
+        // On stdout the file is the output: the summary goes there only when it is not.
+        if (file) {
+          write(
+            program.opts().json
+              ? `${JSON.stringify({ dataset_id: dataset.id, format: opts.format, samples, file })}\n`
+              : `Exported ${samples} samples of ${dataset.name} to ${file}.\n`,
+          );
+        }
+      } finally {
+        await store.close();
+      }
+    });
   return program;
+}
+
+function fileFormat(value: string): 'jsonl' | 'csv' {
+  if (value !== 'jsonl' && value !== 'csv') throw new InvalidArgumentError('expected jsonl or csv');
+  return value;
+}
+
+function countNewlines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 async function main(): Promise<number> {
@@ -270,6 +407,8 @@ async function main(): Promise<number> {
     const program = buildCli(
       () => openStore(env.DATABASE_URL, storeOptions(env)),
       (text) => process.stdout.write(text),
+      process.stderr,
+      process.stdout,
     );
     program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
     await program.parseAsync(process.argv);

@@ -58,7 +58,10 @@ type Credential =
 interface World {
   acme: Tokens;
   globex: Tokens;
+  /** Each org's datasets (a DELETE the server answered takes one out). */
   datasets: Map<string, string[]>;
+  /** The ids of customer datasets: the only ones whose content may change. */
+  customer: Set<string>;
   catalogIds: string[];
   /**
    * Token ids the fuzzer may revoke, per org: tokens minted for it alone (revoking the tokens it
@@ -230,7 +233,43 @@ function mutations(op: FuzzOperation): fc.Arbitrary<Mutation>[] {
     found.push(...queryMutations(param.name, param.schema));
   }
   if (op.body) found.push(...bodyMutations(op.body));
+  if (op.streamBody) found.push(...streamMutations());
   return found;
+}
+
+/** An import's body: NDJSON or CSV lines, and what a bad line or media type must get. */
+function streamMutations(): fc.Arbitrary<Mutation>[] {
+  return [
+    fc
+      .constantFrom('{"input":', '{"input":1}', '[]', '{"input":"x","extra":1}', '{"input":"a\\u0000"}')
+      .map((line) => (d: Draft) => {
+        const lines = (d.rawBody?.toString('utf8') ?? '').split('\n').filter(Boolean);
+        const at = lines.length + 1;
+        d.contentType = 'application/x-ndjson';
+        d.rawBody = Buffer.from(`${[...lines, line].join('\n')}\n`);
+        forget(d, (loc) => loc[0] === 'body');
+        d.marks = d.marks.filter((m) => !m.kind.startsWith('content-type='));
+        mark(d, { kind: 'body=bad-line', status: 422, loc: ['body', at], raw: true });
+      }),
+    fc.constant((d: Draft) => {
+      d.contentType = 'application/x-ndjson';
+      d.rawBody = Buffer.concat([Buffer.from('{"input":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]);
+      forget(d, (loc) => loc[0] === 'body');
+      d.marks = d.marks.filter((m) => !m.kind.startsWith('content-type='));
+      mark(d, { kind: 'body=invalid-utf-8', status: 422, loc: ['body', 1], type: 'utf8_invalid', raw: true });
+    }),
+    fc.constantFrom(null, 'application/json', 'text/plain', 'text/csvx').map((type) => (d: Draft) => {
+      d.contentType = type;
+      d.marks = d.marks.filter((m) => !m.kind.startsWith('content-type='));
+      mark(d, { kind: `content-type=${type === null ? 'missing' : 'wrong'}`, status: 415 });
+    }),
+    fc.constantFrom('text/csv', 'TEXT/CSV; charset=utf-8').map((type) => (d: Draft) => {
+      d.contentType = type;
+      d.rawBody = Buffer.from('input,expected_output\n"a, b",c\nplain,\n');
+      d.marks = d.marks.filter((m) => !m.kind.startsWith('content-type=') && m.loc?.[0] !== 'body');
+      d.notes.push(`content-type: ${type}`);
+    }),
+  ];
 }
 
 function setQuery(d: Draft, name: string, raw: string) {
@@ -650,12 +689,27 @@ function drafts(op: FuzzOperation, world: World): fc.Arbitrary<Draft> {
         path: { ...path },
         query: query.flat(),
         body: structuredClone(body),
-        contentType: op.body ? 'application/json' : null,
+        contentType: op.body ? 'application/json' : op.streamBody ? 'application/x-ndjson' : null,
+        ...(op.streamBody
+          ? { rawBody: Buffer.from('{"input":"first"}\n{"input":"second","metadata":{"k":1}}\n') }
+          : {}),
         credential,
         marks: [],
         notes: [],
       };
       for (const mutate of chosen) mutate(draft);
+      // Prose: a PATCH changes at least one field.
+      const patch = draft.body as Record<string, unknown> | undefined;
+      if (
+        op.operationId === 'datasets.update' &&
+        !draft.rawBody &&
+        typeof patch === 'object' &&
+        patch !== null &&
+        !Array.isArray(patch) &&
+        !['name', 'description', 'category', 'is_public'].some((key) => key in patch)
+      ) {
+        draft.marks.push({ kind: 'body=no-field', status: 422, loc: ['body'] });
+      }
       // Bytes that replace the body leave none of its fields' problems.
       if (draft.rawBody) draft.marks = draft.marks.filter((m) => m.raw || m.loc?.[0] !== 'body');
       if (oversized) {
@@ -684,7 +738,10 @@ function allowedStatuses(d: Draft, world: World): Set<number> {
   if (!op.authenticated) return new Set([200]);
   const transport = new Set(marks.flatMap((m) => (m.status === 415 || m.status === 413 ? [m.status] : [])));
   const encoding = marks.some((m) => m.status === 'encoding');
-  const invalid = marks.some((m) => m.status === 422);
+  // A streamed body is read only once the request may write to the dataset: its lines are judged last.
+  const streamed = (m: Mark) => op.streamBody !== undefined && m.loc?.[0] === 'body';
+  const invalid = marks.some((m) => m.status === 422 && !streamed(m));
+  const badLines = marks.some((m) => m.status === 422 && streamed(m));
   // A credential problem is always a 401 (or a body the transport refuses before reading it).
   if (!credential.valid) return new Set([401, ...transport, ...(encoding ? [400, 404] : [])]);
   if (transport.size > 0) return new Set([...transport, ...(invalid || encoding ? [422] : [])]);
@@ -702,11 +759,30 @@ function allowedStatuses(d: Draft, world: World): Set<number> {
   if (dataset !== undefined && org !== undefined && !(world.datasets.get(org) ?? []).includes(dataset)) {
     return new Set([404]);
   }
+  if (
+    dataset !== undefined &&
+    ['datasets.update', 'datasets.appendSamples', 'datasets.import'].includes(op.operationId) &&
+    !world.customer.has(dataset)
+  ) {
+    return new Set([403]);
+  }
+  if (badLines) return new Set([422]);
   if (op.operationId === 'datasets.install') {
     const id = (d.body as { catalog_id?: string }).catalog_id?.trim();
     if (!world.catalogIds.includes(id ?? '')) return new Set([404]);
   }
   return new Set(op.statuses.filter((s) => (s >= 200 && s < 300) || s === 409));
+}
+
+/** A deleted dataset is no longer the org's. */
+function forgetDataset(world: World, d: Draft): void {
+  const org = decodedPath(d.path.org_id);
+  const dataset = decodedPath(d.path.dataset_id);
+  if (org === undefined || dataset === undefined) return;
+  world.datasets.set(
+    org,
+    (world.datasets.get(org) ?? []).filter((id) => id !== dataset),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -718,7 +794,7 @@ function toRequest(d: Draft): Sent {
     (d.query.length ? `?${d.query.map(([k, v]) => `${k}=${v}`).join('&')}` : '');
   const headers: Record<string, string | string[]> = { ...d.credential.headers };
   let body: Buffer | undefined;
-  if (d.op.body) {
+  if (d.op.body || d.op.streamBody) {
     body = d.rawBody ?? Buffer.from(d.body === undefined ? '' : toJsonText(d.body));
     if (d.contentType !== null) headers['Content-Type'] = d.contentType;
   }
@@ -766,9 +842,13 @@ const startsWith = (loc: unknown[], prefix: (string | number)[]) =>
   prefix.every((part, i) => loc[i] === part);
 
 /** What is wrong with an answer, as stable kinds (for grouping) with their details. */
-function judge(d: Draft, sent: Sent, answer: Answer, world: World): { kind: string; detail: string }[] {
+function judge(
+  d: Draft,
+  sent: Sent,
+  answer: Answer,
+  allowed: Set<number>,
+): { kind: string; detail: string }[] {
   const problems: { kind: string; detail: string }[] = [];
-  const allowed = allowedStatuses(d, world);
   const text = answer.body.toString('utf8');
   if (answer.status >= 500) problems.push({ kind: `${answer.status}`, detail: preview(text) });
   else if (!allowed.has(answer.status)) {
@@ -876,6 +956,20 @@ describe.each(TEST_ENGINES)('fuzzing every operation of openapi.json over %s', (
     server = await startTestServer({ engine });
     const acme = await createOrgWithTokens(server.store, 'Fuzz Acme');
     const globex = await createOrgWithTokens(server.store, 'Fuzz Globex');
+    // Customer datasets to change and delete, beside the read-only seeded ones.
+    for (const org of [acme, globex]) {
+      await server.store.insertDatasets(
+        org.org.id,
+        Array.from({ length: 40 }, (_, i) => ({
+          name: `Fuzz customer ${i}`,
+          trustLevel: 'unverified' as const,
+          source: 'customer' as const,
+          isPublic: false,
+          samples: [{ input: `row ${i}` }],
+        })),
+      );
+    }
+    const customer = new Set<string>();
     const datasets = new Map<string, string[]>();
     for (const org of [acme, globex]) {
       const page = await server.store.listDatasets({
@@ -888,6 +982,7 @@ describe.each(TEST_ENGINES)('fuzzing every operation of openapi.json over %s', (
         org.org.id,
         page.datasets.map((d) => d.id),
       );
+      for (const d of page.datasets) if (d.source === 'customer') customer.add(d.id);
     }
     const catalog = (await (
       await fetch(`${server.url}/v1/orgs/${acme.org.id}/datasets/catalog?limit=200`, {
@@ -908,6 +1003,7 @@ describe.each(TEST_ENGINES)('fuzzing every operation of openapi.json over %s', (
       acme,
       globex,
       datasets,
+      customer,
       catalogIds: catalog.entries.flatMap((e) => [e.id, e.slug]),
       revocable,
     };
@@ -934,6 +1030,8 @@ describe.each(TEST_ENGINES)('fuzzing every operation of openapi.json over %s', (
       const failures = new Map<string, { count: number; example: string; size: number }>();
       for (const draft of requests) {
         const sent = toRequest(draft);
+        // Judged by the world as it was when the request left.
+        const allowed = allowedStatuses(draft, world);
         let answer: Answer;
         try {
           answer = await send(base, agent, sent);
@@ -941,7 +1039,8 @@ describe.each(TEST_ENGINES)('fuzzing every operation of openapi.json over %s', (
           if (draft.marks.some((m) => m.status === 413)) continue; // the server may close mid-upload
           answer = { status: 599, headers: {}, body: Buffer.from(String(error)) };
         }
-        const problems = judge(draft, sent, answer, world);
+        if (draft.op.operationId === 'datasets.delete' && answer.status === 204) forgetDataset(world, draft);
+        const problems = judge(draft, sent, answer, allowed);
         for (const problem of problems) {
           const what = [...new Set([...draft.marks.map((m) => m.kind), ...draft.notes])].sort();
           // HEAD's failures are HEAD's, whatever else the request held.

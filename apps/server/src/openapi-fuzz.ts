@@ -44,6 +44,8 @@ export interface FuzzOperation {
   operationId: string;
   params: ParameterObject[];
   body?: JsonSchema;
+  /** The media types of a body that is not JSON (a streamed import). */
+  streamBody?: string[];
   authenticated: boolean;
   statuses: number[];
 }
@@ -91,13 +93,16 @@ export function operationsOf(document: OpenApiDocument): FuzzOperation[] {
   const operations: FuzzOperation[] = [];
   for (const [template, item] of Object.entries(document.paths)) {
     for (const [method, op] of Object.entries(item)) {
-      const body = op.requestBody?.content?.['application/json']?.schema;
+      const content = op.requestBody?.content ?? {};
+      const body = content['application/json']?.schema;
+      const streamBody = body ? [] : Object.keys(content);
       operations.push({
         method: method.toUpperCase() as FuzzOperation['method'],
         template,
         operationId: op.operationId,
         params: (op.parameters ?? []).map((p) => ({ ...p, schema: resolveAll(p.schema) })),
         ...(body ? { body: resolveAll(body) } : {}),
+        ...(streamBody.length > 0 ? { streamBody } : {}),
         authenticated: (op.security ?? []).length > 0,
         statuses: Object.keys(op.responses).map(Number),
       });

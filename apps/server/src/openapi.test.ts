@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { validate } from '@readme/openapi-parser';
 import { issueToken, perMinuteRateLimiter } from '@znyx/api';
@@ -86,8 +87,11 @@ describe('what the document says', () => {
   it('documents 413 and 415 on every operation that takes a body', () => {
     const withBody = operations(committedDoc()).filter(({ operation }) => operation.requestBody);
     expect(withBody.map(({ operation }) => operation.operationId).sort()).toEqual([
+      'datasets.appendSamples',
       'datasets.create',
+      'datasets.import',
       'datasets.install',
+      'datasets.update',
       'tokens.create',
     ]);
     for (const { operation } of withBody) {
@@ -139,6 +143,9 @@ describe('what the document says', () => {
         const { parameters = [] } = operation as { parameters?: { name: string }[] };
         const cacheable = parameters.some((p) => p.name === 'If-None-Match');
         if ((status === '200' || status === '304') && cacheable) expected.push('ETag', 'Cache-Control');
+        // A file download is named.
+        if (status === '200' && operation.operationId === 'datasets.export')
+          expected.push('Content-Disposition');
         if (status === '401') expected.push('WWW-Authenticate');
         if (status === '429' || (status === '503' && path.startsWith('/v1/'))) expected.push('Retry-After');
         expect(required, `${method} ${path} ${status}`).toEqual(expected.sort());
@@ -255,6 +262,67 @@ describe('the error examples are the messages the server sends', () => {
     expect(await send(server, 'POST', create, json(acme.ci), '{"name":"TruthfulQA"}')).toBe(201);
     expect(await send(server, 'POST', install, json(acme.ci), '{"catalog_id":"truthfulqa"}')).toBe(409);
 
+    // Changing, removing, appending, importing and exporting.
+    const ownDataset = async (name: string) => {
+      const res = await fetch(`${server.url}${create}`, {
+        method: 'POST',
+        headers: json(acme.ci),
+        body: JSON.stringify({ name }),
+      });
+      return ((await res.json()) as { id: string }).id;
+    };
+    const mine = await ownDataset('Examples changed');
+    const sampleId = (
+      (await (
+        await fetch(`${server.url}${orgPath}/datasets?source=znyx_sample&limit=1`, {
+          headers: bearer(acme.runtime),
+        })
+      ).json()) as { datasets: { id: string }[] }
+    ).datasets[0]?.id as string;
+    const ndjson = (token: string) => ({ ...bearer(token), 'Content-Type': 'application/x-ndjson' });
+    const changes: [string, string, string | undefined, (t: string) => Record<string, string>][] = [
+      ['PATCH', '', '{"name":"Renamed"}', json],
+      ['DELETE', '', undefined, bearer],
+      ['POST', '/samples', '{"samples":[{"input":"x"}]}', json],
+      ['POST', '/import', '{"input":"x"}\n', ndjson],
+      ['GET', '/export', undefined, bearer],
+    ];
+    for (const [method, suffix, body, headersFor] of changes) {
+      const path = (id: string, org = orgPath) => `${org}/datasets/${id}${suffix}`;
+      const write = method !== 'GET';
+      const token = write ? acme.ci : acme.runtime;
+      const noCredential: Record<string, string> =
+        body === undefined ? {} : { 'Content-Type': headersFor('x')['Content-Type'] as string };
+      await send(server, method, path(mine), noCredential, body);
+      await send(server, method, path(mine), headersFor('nope'), body);
+      await send(server, method, path(mine), headersFor(expired.token), body);
+      await send(server, method, path(mine), headersFor(revoked.token), body);
+      await send(server, method, path(mine), headersFor(write ? globex.ci : globex.runtime), body);
+      await send(server, method, path(mine, '/v1/orgs/nope'), headersFor(token), body);
+      if (write) await send(server, method, path(mine), headersFor(acme.runtime), body);
+      expect(await send(server, method, path(randomUUID()), headersFor(token), body)).toBe(404);
+      if (write && method !== 'DELETE') {
+        expect(await send(server, method, path(sampleId), headersFor(token), body)).toBe(403);
+        await send(server, method, path(mine), { ...bearer(token), 'Content-Type': 'text/plain' }, body);
+      }
+    }
+    const datasetPath = `${orgPath}/datasets/${mine}`;
+    expect(await send(server, 'PATCH', datasetPath, json(acme.ci), '{}')).toBe(422);
+    await ownDataset('Support bot jailbreaks');
+    expect(await send(server, 'PATCH', datasetPath, json(acme.ci), '{"name":"Support bot jailbreaks"}')).toBe(
+      409,
+    );
+    const huge = `{"name":"${'x'.repeat(17 * 1024 * 1024)}"}`;
+    expect(await send(server, 'PATCH', datasetPath, json(acme.ci), huge)).toBe(413);
+    expect(await send(server, 'POST', `${datasetPath}/samples`, json(acme.ci), '{}')).toBe(422);
+    expect(await send(server, 'POST', `${datasetPath}/samples`, json(acme.ci), huge)).toBe(413);
+    const lines = '{"input":"a"}\n{"input":\n';
+    expect(await send(server, 'POST', `${datasetPath}/import`, ndjson(acme.ci), lines)).toBe(422);
+    const noInput = '{"input":"a"}\n{"input":"b"}\n{"expected_output":"c"}\n';
+    expect(await send(server, 'POST', `${datasetPath}/import`, ndjson(acme.ci), noInput)).toBe(422);
+    expect(await send(server, 'GET', `${datasetPath}/export?format=xml`, bearer(acme.runtime))).toBe(422);
+    seen.push(await announcedTooLarge(server.url, `${datasetPath}/import`, acme.ci));
+    expect(await send(server, 'DELETE', datasetPath, bearer(acme.ci))).toBe(204);
     const revoke = `${orgPath}/tokens/${acme.runtimeId}`;
     await send(server, 'DELETE', revoke);
     await send(server, 'DELETE', revoke, bearer('nope'));
@@ -284,6 +352,22 @@ describe('the error examples are the messages the server sends', () => {
     ] as const) {
       expect(await send(limited, 'POST', `${limitedPath}/${path}`, json(limitedOrg.admin), body)).toBe(429);
     }
+    const limitedDataset = `${limitedPath}/datasets/${randomUUID()}`;
+    expect(await send(limited, 'PATCH', limitedDataset, json(limitedOrg.admin), '{"name":"x"}')).toBe(429);
+    expect(await send(limited, 'DELETE', limitedDataset, bearer(limitedOrg.admin))).toBe(429);
+    expect(
+      await send(
+        limited,
+        'POST',
+        `${limitedDataset}/samples`,
+        json(limitedOrg.admin),
+        '{"samples":[{"input":"x"}]}',
+      ),
+    ).toBe(429);
+    expect(
+      await send(limited, 'POST', `${limitedDataset}/import`, ndjson(limitedOrg.admin), '{"input":"x"}\n'),
+    ).toBe(429);
+    expect(await send(limited, 'GET', `${limitedDataset}/export`, bearer(limitedOrg.admin))).toBe(429);
     expect(
       await send(
         limited,
@@ -325,6 +409,40 @@ describe('the error examples are the messages the server sends', () => {
     expect(unseen, 'documented examples no request provoked').toEqual([]);
   });
 });
+
+/** An import announcing a body over 1 GiB: answered 413 before the body is read (fetch cannot announce one). */
+async function announcedTooLarge(base: string, path: string, token: string) {
+  const body = await new Promise<string>((resolve, reject) => {
+    const req = httpRequest(
+      `${base}${path}`,
+      {
+        method: 'POST',
+        headers: {
+          ...bearer(token),
+          'Content-Type': 'application/x-ndjson',
+          'Content-Length': String(1024 ** 3 + 1),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => {
+          resolve(text);
+          req.destroy();
+        });
+      },
+    );
+    req.on('error', reject);
+    req.write('{"input":"a"}\n');
+  });
+  return {
+    key: 'POST /v1/orgs/{org_id}/datasets/{dataset_id}/import',
+    status: '413',
+    body: JSON.parse(body) as unknown,
+  };
+}
 
 /**
  * The rules of the contract (shared/spec) that the document must state, so that a generated

@@ -23,6 +23,11 @@ export function rememberMethod(req: IncomingMessage, method: string): void {
   Object.assign(req, { [ORIGINAL_METHOD]: method });
 }
 
+/** The method a request came with (HEAD for one routed as GET). */
+export function originalMethod(req: IncomingMessage): string | undefined {
+  return (req as { [ORIGINAL_METHOD]?: string })[ORIGINAL_METHOD] ?? req.method;
+}
+
 /**
  * Each request gets its id (echoed as X-Request-Id) and, once answered or abandoned, one JSON
  * line: method, path without the query, status, time, and what failed in it (a call's
@@ -47,7 +52,7 @@ function logRequest(logger: Logger, req: IncomingMessage, res: ServerResponse, m
   const line = {
     req: {
       id: req.id,
-      method: (req as { [ORIGINAL_METHOD]?: string })[ORIGINAL_METHOD] ?? req.method,
+      method: originalMethod(req),
       path: ((req as { originalUrl?: string }).originalUrl ?? req.url)
         ?.split('?', 1)[0]
         ?.slice(0, MAX_LOGGED_PATH),

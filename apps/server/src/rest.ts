@@ -54,7 +54,7 @@ export function restApi(deps: RestDeps): RestApi {
     }
     return ctx;
   };
-  const etagOf = (version: number) => `"${version}-${deps.revision}"`;
+  const etagOf = (version: number) => answerEtag(version, deps.revision);
   const requests = new WeakMap<Context, IncomingMessage>();
 
   const handler = createOpenApiNodeHttpHandler({
@@ -141,18 +141,21 @@ export function restApi(deps: RestDeps): RestApi {
   };
 }
 
+/** The ETag of an answer read at an org version, by a build of this revision. */
+export const answerEtag = (version: number, revision: string) => `"${version}-${revision}"`;
+
 /** Clients may keep an answer, for themselves only, and must ask whether it is still current. */
-const CACHE_CONTROL = 'private, no-cache';
+export const CACHE_CONTROL = 'private, no-cache';
 
 /** `If-None-Match`: `*`, or a list of (weak or strong) tags, one of them this one. */
-function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+export function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
   if (ifNoneMatch.trim() === '*') return true;
   return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
 /** An error of the cache's checks, in the REST shape every other error has. */
-function sendError(res: ServerResponse, error: unknown): void {
+export function sendError(res: ServerResponse, error: unknown): void {
   const apiError = error instanceof ApiError ? error : undefined;
   for (const [name, value] of Object.entries((apiError && errorHeaders([apiError])) ?? {})) {
     res.setHeader(name, value);

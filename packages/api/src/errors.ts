@@ -12,6 +12,8 @@ const TRPC_CODE_OF = {
   validation: 'UNPROCESSABLE_CONTENT',
   conflict: 'CONFLICT',
   rate_limited: 'TOO_MANY_REQUESTS',
+  payload_too_large: 'PAYLOAD_TOO_LARGE',
+  unsupported_media_type: 'UNSUPPORTED_MEDIA_TYPE',
   unavailable: 'SERVICE_UNAVAILABLE',
   internal: 'INTERNAL_SERVER_ERROR',
 } as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
@@ -26,6 +28,7 @@ export interface ValidationIssue {
 }
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal Server Error';
+export const PAYLOAD_TOO_LARGE_MESSAGE = 'Request body too large';
 
 /**
  * The one error type of the API. It is a TRPCError, so tRPC and trpc-to-openapi carry it
@@ -70,6 +73,12 @@ export class ApiError extends TRPCError {
     const error = new ApiError('unavailable', 'Database unavailable; retry shortly', cause);
     error.retryAfterSeconds = 1;
     return error;
+  }
+  static payloadTooLarge() {
+    return new ApiError('payload_too_large', PAYLOAD_TOO_LARGE_MESSAGE);
+  }
+  static unsupportedMediaType(detail: string) {
+    return new ApiError('unsupported_media_type', detail);
   }
   static rateLimited(detail: string, retryAfterSeconds: number) {
     const error = new ApiError('rate_limited', detail);
@@ -256,7 +265,7 @@ export function clientDetail(error: TRPCError): string | ValidationIssue[] {
   // The transports' own rejections of a body, worded for clients.
   if (error.code === 'PARSE_ERROR')
     return [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }];
-  if (error.code === 'PAYLOAD_TOO_LARGE') return 'Request body too large';
+  if (error.code === 'PAYLOAD_TOO_LARGE') return PAYLOAD_TOO_LARGE_MESSAGE;
   if (error.code === 'UNSUPPORTED_MEDIA_TYPE') return 'Content-Type must be application/json';
   // Errors raised by tRPC or trpc-to-openapi themselves (bad JSON, wrong content type, ...):
   // their messages are written for clients and hold no internals.

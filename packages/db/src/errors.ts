@@ -39,6 +39,23 @@ export class DatasetNameTakenError extends Error {
   }
 }
 
+/**
+ * The rows handed to importSamples failed to come (the caller's stream threw): the store rolled
+ * back and passes the caller's own error on, untouched.
+ */
+export class SampleSourceError extends Error {
+  constructor(readonly reason: unknown) {
+    super('The sample source failed');
+    this.name = 'SampleSourceError';
+  }
+}
+
+/** A unique index refused the row (SQLite's constraint code, PostgreSQL's SQLSTATE 23505). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
+
 /** Socket-level failures: the server is not there, or the connection to it broke. */
 const SOCKET_CODES = new Set([
   'ECONNREFUSED',
@@ -143,6 +160,7 @@ export function isUnavailable(error: unknown): boolean {
  */
 export function storeError(operation: string, error: unknown): Error {
   if (error instanceof DatasetNameTakenError) return error;
+  if (error instanceof SampleSourceError) return error.reason as Error;
   const code = errorCode(error);
   return isUnavailable(error)
     ? new StoreUnavailableError(operation, code)

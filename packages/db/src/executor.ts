@@ -1,4 +1,5 @@
 import type { SQL } from 'drizzle-orm';
+import type { SampleInsertRow } from './statements';
 
 /**
  * The one place the engines differ: how a statement is run, how values travel, and how the few
@@ -79,9 +80,23 @@ export interface Executor {
    * `read` is one consistent snapshot (PostgreSQL REPEATABLE READ READ ONLY).
    */
   transaction<T>(mode: 'write' | 'read', script: () => Script<T>): MaybePromise<T>;
+  /**
+   * A write transaction that lasts while its caller streams rows in (an import): statements are
+   * awaited one by one, and the other requests keep being served meanwhile. It runs where the
+   * server's other statements cannot see its work before it commits (SQLite: a connection of
+   * its own; PostgreSQL: a pooled client), and rolls back whole if `work` throws.
+   */
+  bulkTransaction<T>(work: (session: BulkSession) => Promise<T>): Promise<T>;
   /** The engine's plan for a statement, one line per step (for plan checks, not for serving). */
   explain(statement: Statement<unknown>, values?: Values): Promise<string[]>;
   close(): Promise<void>;
+}
+
+/** What a bulk transaction can do. */
+export interface BulkSession {
+  run<Row>(statement: Statement<Row>, values?: Values): Promise<Row[]>;
+  /** Appends sample rows the engine's fastest way (see each executor). */
+  insertSamples(rows: readonly SampleInsertRow[]): Promise<void>;
 }
 
 /** Runs a script without a transaction, each statement through `run` (for an executor's building blocks). */

@@ -103,6 +103,20 @@ export interface NewDataset {
   publishedSampleCount?: number;
 }
 
+/** What a PATCH changes: only the fields present. */
+export interface DatasetPatch {
+  name?: string;
+  description?: string | null;
+  category?: string | null;
+  isPublic?: boolean;
+}
+
+/** Rows appended to a dataset, and its sample_count after. */
+export interface AppendedSamples {
+  added: number;
+  sampleCount: number;
+}
+
 export interface SampleRecord {
   id: string;
   position: number;

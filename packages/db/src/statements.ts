@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { Dialect, Statement } from './executor';
+import type { Dialect, Statement, Values } from './executor';
 import type { DatasetRecord, DatasetRow, DatasetSource, OrgRecord, SampleRecord, TokenRecord } from './model';
 
 /**
@@ -136,6 +136,13 @@ export const datasetById = statement<DatasetRecord>(
   DATASET_DECODING,
 );
 
+/** A dataset by id alone, whatever its org (operator tools). */
+export const datasetByIdInAnyOrg = statement<DatasetRecord>(
+  'datasetByIdInAnyOrg',
+  () => sql`SELECT ${DATASET_COLUMNS} FROM datasets WHERE id = ${$('id')}`,
+  DATASET_DECODING,
+);
+
 export const datasetByCatalogSlug = statement<DatasetRecord>(
   'datasetByCatalogSlug',
   () =>
@@ -198,6 +205,121 @@ export const samplePage = statement<SampleRecord>(
   () => sql`SELECT id, position, input, expected_output AS "expectedOutput", metadata FROM dataset_samples
     WHERE dataset_id = ${$('datasetId')} ORDER BY position LIMIT ${$('limit')} OFFSET ${$('offset')}`,
   { metadata: 'json' },
+);
+
+/** The row after a patch: every editable field as it will be (the caller merged the patch). */
+export const updateDataset = statement<never>(
+  'updateDataset',
+  () => sql`UPDATE datasets SET name = ${$('name')}, description = ${$('description')}, category = ${$('category')},
+      is_public = ${$('isPublic')}, updated_at = ${$('updatedAt')}
+    WHERE org_id = ${$('orgId')} AND id = ${$('id')}`,
+);
+
+/** Another dataset of the org with this name, compared as the unique index compares it. */
+export const otherDatasetNamed = statement<{ id: string }>(
+  'otherDatasetNamed',
+  () => sql`SELECT id FROM datasets
+    WHERE org_id = ${$('orgId')} AND lower(name) = lower(${$('name')}) AND id <> ${$('id')}`,
+);
+
+/** Its samples go with it (ON DELETE CASCADE). */
+export const deleteDataset = statement<{ id: string }>(
+  'deleteDataset',
+  () => sql`DELETE FROM datasets WHERE org_id = ${$('orgId')} AND id = ${$('id')} RETURNING id`,
+);
+
+/** Where appended rows start: after the last stored one. */
+export const nextSamplePosition = statement<{ next: number }>(
+  'nextSamplePosition',
+  () => sql`SELECT CAST(coalesce(max(position), -1) + 1 AS INTEGER) AS next FROM dataset_samples
+    WHERE dataset_id = ${$('datasetId')}`,
+);
+
+/** Counts appended rows in, in the appending transaction. */
+export const addSampleCount = statement<never>(
+  'addSampleCount',
+  () => sql`UPDATE datasets SET sample_count = sample_count + ${$('added')}, updated_at = ${$('updatedAt')}
+    WHERE org_id = ${$('orgId')} AND id = ${$('id')}`,
+);
+
+/** The stored rows after a position, in order: export walks a dataset by these pages. */
+export const samplesAfter = statement<SampleRecord>(
+  'samplesAfter',
+  () => sql`SELECT id, position, input, expected_output AS "expectedOutput", metadata FROM dataset_samples
+    WHERE dataset_id = ${$('datasetId')} AND position > ${$('after')} ORDER BY position LIMIT ${$('limit')}`,
+  { metadata: 'json' },
+);
+
+/** The columns of a sample row, in the order insertSampleRows and copySamples take them. */
+export const SAMPLE_INSERT_COLUMNS = [
+  'id',
+  'datasetId',
+  'position',
+  'input',
+  'expectedOutput',
+  'metadata',
+] as const;
+
+/**
+ * `rows` sample rows in one INSERT, prepared once per size: row i's values are the placeholders
+ * `v{6i}` … `v{6i+5}` (see sampleRowValues).
+ */
+export function insertSampleRows(rows: number): Statement<never> {
+  const width = SAMPLE_INSERT_COLUMNS.length;
+  return statement(
+    `insertSampleRows:${rows}`,
+    () =>
+      sql`INSERT INTO dataset_samples (id, dataset_id, position, input, expected_output, metadata) VALUES ${sql.join(
+        Array.from(
+          { length: rows },
+          (_, i) =>
+            sql`(${sql.join(
+              Array.from({ length: width }, (_, c) => sql`${$(`v${i * width + c}`)}`),
+              sql`, `,
+            )})`,
+        ),
+        sql`, `,
+      )}`,
+  );
+}
+
+/**
+ * The values of insertSampleRows(rows.length) in placeholder order, for an executor that binds
+ * them by position (no lookup by name of thousands of placeholders).
+ */
+export function sampleRowArgs(rows: readonly SampleInsertRow[]): unknown[] {
+  const args = new Array<unknown>(rows.length * SAMPLE_INSERT_COLUMNS.length);
+  let n = 0;
+  for (const row of rows) {
+    args[n++] = row.id;
+    args[n++] = row.datasetId;
+    args[n++] = row.position;
+    args[n++] = row.input;
+    args[n++] = row.expectedOutput;
+    args[n++] = row.metadata;
+  }
+  return args;
+}
+
+/** The values of insertSampleRows(rows.length). */
+export function sampleRowValues(rows: readonly SampleInsertRow[]): Values {
+  const values: Values = {};
+  let n = 0;
+  for (const row of rows) {
+    values[`v${n++}`] = row.id;
+    values[`v${n++}`] = row.datasetId;
+    values[`v${n++}`] = row.position;
+    values[`v${n++}`] = row.input;
+    values[`v${n++}`] = row.expectedOutput;
+    values[`v${n++}`] = row.metadata;
+  }
+  return values;
+}
+
+/** PostgreSQL's bulk path: rows in COPY's text format, columns as SAMPLE_INSERT_COLUMNS. */
+export const copySamples = statement<never>(
+  'copySamples',
+  () => sql`COPY dataset_samples (id, dataset_id, position, input, expected_output, metadata) FROM STDIN`,
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -1,21 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { znyxSampleDatasets } from './catalog';
-import { DatasetNameTakenError, storeError } from './errors';
+import { DatasetNameTakenError, isUniqueViolation, SampleSourceError, storeError } from './errors';
 import { all, type Executor, first, type MaybePromise, type Script, type Values } from './executor';
+import { timeOrderedUuid } from './ids';
 import {
+  type AppendedSamples,
   DATASET_SOURCES,
   type DatasetFacets,
   type DatasetFilters,
   type DatasetPage,
+  type DatasetPatch,
   type DatasetRecord,
   type DatasetRow,
   type DatasetSource,
   type ListDatasetsParams,
   type NewDataset,
   type NewOrgToken,
+  type NewSample,
   type NewToken,
   type OrgRecord,
   type SamplePage,
+  type SampleRecord,
   TOKEN_USE_GRANULARITY_MS,
   type TokenPage,
   type TokenRecord,
@@ -70,6 +75,8 @@ export interface Store {
   /** Counts per source and per category for a filter UI (see DatasetFacets). */
   datasetFacets(filters: DatasetFilters): Promise<DatasetFacets>;
   getDataset(orgId: string, id: string): Promise<DatasetRecord | null>;
+  /** A dataset by its id alone, whatever its org: for operator tools, never for a request. */
+  findDatasetById(id: string): Promise<DatasetRecord | null>;
   /** A dataset's stored rows in position order; null when the org has no such dataset. */
   listSamples(
     orgId: string,
@@ -94,6 +101,32 @@ export interface Store {
    * already has is skipped; a name the org already uses throws DatasetNameTakenError.
    */
   insertDatasets(orgId: string, input: readonly NewDataset[]): Promise<DatasetRecord[]>;
+
+  /**
+   * Applies a patch to the org's dataset; `updatedAt` moves forward (past the previous value
+   * even within the same millisecond). Null when the org has no such dataset; a name another
+   * dataset of the org has throws DatasetNameTakenError.
+   */
+  updateDataset(orgId: string, id: string, patch: DatasetPatch): Promise<DatasetRecord | null>;
+  /** Deletes the dataset and its samples; false when the org has no such dataset. */
+  deleteDataset(orgId: string, id: string): Promise<boolean>;
+  /**
+   * Appends rows after the dataset's last one, counting them into sample_count and moving
+   * updatedAt, all in one transaction. Null when the org has no such dataset.
+   */
+  appendSamples(orgId: string, id: string, samples: readonly NewSample[]): Promise<AppendedSamples | null>;
+  /**
+   * appendSamples for rows that arrive over time (an import), in one transaction that lasts
+   * while they do: all of them or, when `batches` throws, none (its error comes out as it was
+   * thrown). Other requests are served meanwhile and see nothing of it before it commits.
+   */
+  importSamples(
+    orgId: string,
+    id: string,
+    batches: AsyncIterable<readonly NewSample[]>,
+  ): Promise<AppendedSamples | null>;
+  /** Up to `limit` stored rows of a dataset after `position` (-1: from the first), in order. */
+  samplesAfter(datasetId: string, position: number, limit: number): Promise<SampleRecord[]>;
 }
 
 type Operation = Exclude<keyof Store, 'engine'>;
@@ -190,6 +223,7 @@ function storeMethods(db: Executor): StoreMethods {
       return then(db.query(q.datasetFacets(shape), values), toDatasetFacets);
     },
     getDataset: (orgId, id) => then(db.query(q.datasetById, { orgId, id }), one),
+    findDatasetById: (id) => then(db.query(q.datasetByIdInAnyOrg, { id }), one),
     listSamples: (orgId, datasetId, page) =>
       db.transaction('read', function* () {
         if (!(yield* first(q.datasetById, { orgId, id: datasetId }))) return null;
@@ -211,7 +245,118 @@ function storeMethods(db: Executor): StoreMethods {
       }),
     listDatasetNames: (orgId) => then(db.query(q.datasetNames, { orgId }), (rows) => rows.map((r) => r.name)),
     insertDatasets: (orgId, input) => db.transaction('write', () => insertDatasetsScript(orgId, input)),
+
+    updateDataset: (orgId, id, patch) =>
+      nameTaken(patch.name, () =>
+        db.transaction('write', function* () {
+          const current = yield* first(q.datasetById, { orgId, id });
+          if (!current) return null;
+          if (
+            patch.name !== undefined &&
+            (yield* first(q.otherDatasetNamed, { orgId, id, name: patch.name }))
+          ) {
+            throw new DatasetNameTakenError(patch.name);
+          }
+          const updated: DatasetRecord = {
+            ...current,
+            name: patch.name ?? current.name,
+            description: patch.description === undefined ? current.description : patch.description,
+            category: patch.category === undefined ? current.category : patch.category,
+            isPublic: patch.isPublic ?? current.isPublic,
+            updatedAt: laterThan(current.updatedAt),
+          };
+          yield* all(q.updateDataset, { ...updated });
+          return updated;
+        }),
+      ),
+    deleteDataset: (orgId, id) =>
+      db.transaction('write', function* () {
+        return (yield* all(q.deleteDataset, { orgId, id })).length > 0;
+      }),
+    appendSamples: (orgId, id, samples) =>
+      db.transaction('write', function* () {
+        const current = yield* first(q.datasetById, { orgId, id });
+        if (!current) return null;
+        const next = (yield* first(q.nextSamplePosition, { datasetId: id }))?.next ?? 0;
+        const rows = sampleRows(id, next, samples);
+        for (let i = 0; i < rows.length; i += q.SAMPLE_ROWS_PER_INSERT) {
+          yield* all(q.insertSamples(rows.slice(i, i + q.SAMPLE_ROWS_PER_INSERT)));
+        }
+        yield* all(q.addSampleCount, {
+          orgId,
+          id,
+          added: rows.length,
+          updatedAt: laterThan(current.updatedAt),
+        });
+        return { added: rows.length, sampleCount: current.sampleCount + rows.length };
+      }),
+    importSamples: (orgId, id, batches) =>
+      db.bulkTransaction(async (tx) => {
+        const [current] = await tx.run(q.datasetById, { orgId, id });
+        if (!current) return null;
+        const start = (await tx.run(q.nextSamplePosition, { datasetId: id }))[0]?.next ?? 0;
+        let position = start;
+        const iterator = batches[Symbol.asyncIterator]();
+        let finished = false;
+        try {
+          for (;;) {
+            let step: IteratorResult<readonly NewSample[]>;
+            try {
+              step = await iterator.next();
+            } catch (error) {
+              finished = true;
+              throw new SampleSourceError(error);
+            }
+            if (step.done) break;
+            if (step.value.length === 0) continue;
+            await tx.insertSamples(sampleRows(id, position, step.value));
+            position += step.value.length;
+          }
+          finished = true;
+        } finally {
+          // A failed insert stops the source too (it may be reading a request).
+          if (!finished) await iterator.return?.();
+        }
+        const added = position - start;
+        await tx.run(q.addSampleCount, { orgId, id, added, updatedAt: laterThan(current.updatedAt) });
+        return { added, sampleCount: current.sampleCount + added };
+      }),
+    samplesAfter: (datasetId, position, limit) =>
+      db.query(q.samplesAfter, { datasetId, after: position, limit }),
   };
+}
+
+/** A moment after `previous`: now, or a millisecond past it when the clock has not moved on. */
+function laterThan(previous: Date): Date {
+  return new Date(Math.max(Date.now(), previous.getTime() + 1));
+}
+
+/** Sample rows for `datasetId` from `position` on, ids set. */
+function sampleRows(datasetId: string, position: number, samples: readonly NewSample[]): q.SampleInsertRow[] {
+  return samples.map((sample, i) => ({
+    id: timeOrderedUuid(),
+    datasetId,
+    position: position + i,
+    input: sample.input,
+    expectedOutput: sample.expectedOutput ?? null,
+    metadata: sample.metadata ?? null,
+  }));
+}
+
+/**
+ * Runs a write that may give a dataset `name`: a unique violation (a concurrent transaction took
+ * the name between the check and the write) is DatasetNameTakenError too.
+ */
+function nameTaken<T>(name: string | undefined, write: () => MaybePromise<T>): MaybePromise<T> {
+  const rethrow = (error: unknown): never => {
+    throw name !== undefined && isUniqueViolation(error) ? new DatasetNameTakenError(name) : error;
+  };
+  try {
+    const result = write();
+    return result instanceof Promise ? result.catch(rethrow) : result;
+  } catch (error) {
+    return rethrow(error);
+  }
 }
 
 /** Inserts datasets and their samples; a catalog entry the org has is skipped, a taken name throws. */
@@ -309,6 +454,9 @@ function toDatasetFacets(rows: q.FacetRow[]): DatasetFacets {
   };
 }
 
+/** Operations that consume their input as they run (a stream of rows): never run twice. */
+const SINGLE_SHOT = new Set<Operation>(['importSamples']);
+
 interface RetryPolicy {
   /** A failure after which the whole operation may run again (SQLite: another connection's lock). */
   retryable(error: unknown): boolean;
@@ -334,7 +482,8 @@ export function guardedStore(engine: Store['engine'], methods: StoreMethods, ret
       [operation]: (...args: unknown[]): Promise<unknown> => {
         const startedAt = performance.now();
         const attempt = () => method(...args);
-        const failed = (error: unknown) => retryOrThrow(operation, attempt, error, startedAt, retry);
+        const failed = (error: unknown) =>
+          retryOrThrow(operation, attempt, error, startedAt, SINGLE_SHOT.has(operation) ? undefined : retry);
         try {
           const result = attempt();
           return result instanceof Promise ? result.catch(failed) : Promise.resolve(result);
@@ -423,7 +572,7 @@ export function buildDatasetRows(orgId: string, input: NewDataset, now: Date) {
     updatedAt: createdAt,
   };
   const samples: q.SampleInsertRow[] = input.samples.map((sample, position) => ({
-    id: randomUUID(),
+    id: timeOrderedUuid(),
     datasetId: dataset.id,
     position,
     input: sample.input,

@@ -1,6 +1,6 @@
 import type { Client } from 'openapi-fetch';
 import * as openapiFetch from 'openapi-fetch';
-import { detailOf, parseRetryAfter, ZnyxApiError } from './errors';
+import { detailOf, parseRetryAfter, ZnyxApiError, ZnyxNetworkError } from './errors';
 import type { components, operations, paths } from './schema.generated';
 import { createTransport, defaultSleep, type FetchLike, requestOf, type Sleep } from './transport';
 
@@ -13,6 +13,7 @@ export type CatalogEntry = Schemas['CatalogEntry'];
 export type SamplePage = Schemas['SamplePage'];
 export type Sample = Schemas['Sample'];
 export type Whoami = Schemas['Whoami'];
+export type AppendedSamples = Schemas['AppendedSamples'];
 export type ApiToken = Schemas['ApiToken'];
 export type TokenPage = Schemas['TokenPage'];
 export type CreatedToken = Schemas['CreatedToken'];
@@ -27,6 +28,7 @@ type CreateBody = operations['datasets.create']['requestBody']['content']['appli
 type TokensQuery = NonNullable<operations['tokens.list']['parameters']['query']>;
 type CreateTokenBody = operations['tokens.create']['requestBody']['content']['application/json'];
 type NewSampleBody = Schemas['NewSample'];
+type UpdateBody = NonNullable<operations['datasets.update']['requestBody']>['content']['application/json'];
 
 /**
  * openapi-fetch's CommonJS build sets `exports.default` beside its named exports; a CommonJS
@@ -138,6 +140,56 @@ export interface SamplesParams extends GetDatasetParams {
   offset?: SamplesQuery['offset'];
 }
 
+export interface UpdateDatasetParams extends GetDatasetParams {
+  name?: UpdateBody['name'];
+  /** null clears it. */
+  description?: UpdateBody['description'];
+  /** null clears it. */
+  category?: UpdateBody['category'];
+  isPublic?: UpdateBody['is_public'];
+}
+
+export interface AppendSamplesParams extends GetDatasetParams {
+  /** 1 to 10,000 rows, appended in this order; all or nothing. For more, use `import`. */
+  samples: readonly NewSample[];
+}
+
+/** Anything that yields samples: an array, a generator, an async generator, a stream of objects. */
+export type SampleSource = Iterable<NewSample> | AsyncIterable<NewSample>;
+
+export interface ImportParams extends GetDatasetParams {
+  /** Sent as NDJSON while they are produced: memory stays flat whatever their number. */
+  samples: SampleSource;
+}
+
+/** The file formats of import and export: NDJSON (`jsonl`) or CSV. */
+export type FileFormat = 'jsonl' | 'csv';
+
+/** Bytes to upload: a Blob or File, a web ReadableStream, or any (async) iterable of chunks (a Node stream). */
+export type FileBody =
+  | Blob
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array | string>
+  | Iterable<Uint8Array | string>;
+
+export interface ImportFileParams extends GetDatasetParams {
+  body: FileBody;
+  /** Default `jsonl` (sent as `application/x-ndjson`); `csv` is sent as `text/csv`. */
+  format?: FileFormat;
+}
+
+export interface ExportParams extends GetDatasetParams {
+  /** Default `jsonl`. */
+  format?: FileFormat;
+}
+
+/** A sample as export writes it (null fields are absent). */
+export interface ExportedSample {
+  input: string;
+  expected_output?: string | null;
+  metadata?: Record<string, unknown> | null;
+}
+
 export interface ListTokensParams {
   orgId: string;
   /** 1–200, default 50. */
@@ -183,6 +235,23 @@ export interface ZnyxClient {
     get(params: GetDatasetParams, options?: CallOptions): Promise<Dataset>;
     /** `GET /v1/orgs/{org_id}/datasets/{dataset_id}/samples`: one page of rows. */
     samples(params: SamplesParams, options?: CallOptions): Promise<SamplePage>;
+    /** `PATCH /v1/orgs/{org_id}/datasets/{dataset_id}`: changes the fields given (at least one). */
+    update(params: UpdateDatasetParams, options?: CallOptions): Promise<Dataset>;
+    /** `DELETE /v1/orgs/{org_id}/datasets/{dataset_id}`: the dataset and its samples. */
+    delete(params: GetDatasetParams, options?: CallOptions): Promise<void>;
+    /** `POST /v1/orgs/{org_id}/datasets/{dataset_id}/samples`: up to 10,000 rows. */
+    appendSamples(params: AppendSamplesParams, options?: CallOptions): Promise<AppendedSamples>;
+    /**
+     * `POST …/import` of samples from an array or (async) iterable, streamed as NDJSON; all or
+     * nothing. Not retried, and without `timeoutMs` (cancel it with `signal`).
+     */
+    import(params: ImportParams, options?: CallOptions): Promise<AppendedSamples>;
+    /** `POST …/import` of an NDJSON or CSV file, streamed as it is read. */
+    importFile(params: ImportFileParams, options?: CallOptions): Promise<AppendedSamples>;
+    /** `GET …/export`: every stored sample in order, parsed as the NDJSON arrives (constant memory). */
+    export(params: GetDatasetParams, options?: CallOptions): AsyncGenerator<ExportedSample, void, undefined>;
+    /** `GET …/export` as the file's bytes, chunk by chunk (NDJSON or CSV). */
+    exportFile(params: ExportParams, options?: CallOptions): AsyncGenerator<Uint8Array, void, undefined>;
   };
   /** The org's tokens; every call needs an admin token (scope `admin`). */
   tokens: {
@@ -213,9 +282,12 @@ export function createZnyx(options: ZnyxOptions = {}): ZnyxClient {
       'No ZNYX token: pass createZnyx({ token }) or set the ZNYX_TOKEN environment variable',
     );
   }
+  const baseUrl = (options.baseUrl ?? fromEnv('ZNYX_BASE_URL') ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const headers = { ...options.headers, Authorization: `Bearer ${token}` };
+  const streaming = streamingCalls({ baseUrl, headers, fetch: options.fetch });
   const raw = createClient<paths>({
-    baseUrl: options.baseUrl ?? fromEnv('ZNYX_BASE_URL') ?? DEFAULT_BASE_URL,
-    headers: { ...options.headers, Authorization: `Bearer ${token}` },
+    baseUrl,
+    headers,
     fetch: createTransport({
       fetch: options.fetch,
       timeoutMs: options.timeoutMs ?? 30_000,
@@ -320,11 +392,7 @@ export function createZnyx(options: ZnyxOptions = {}): ZnyxClient {
                 description,
                 category,
                 is_public: isPublic,
-                samples: samples?.map(({ input, expectedOutput, metadata }) => ({
-                  input,
-                  expected_output: expectedOutput,
-                  metadata,
-                })),
+                samples: samples?.map(toWireSample),
               },
               signal: call?.signal,
             }),
@@ -348,8 +416,158 @@ export function createZnyx(options: ZnyxOptions = {}): ZnyxClient {
             }),
           )
         ).data,
+      update: async ({ orgId, datasetId, name, description, category, isPublic }, call) =>
+        (
+          await unwrap(
+            raw.PATCH('/v1/orgs/{org_id}/datasets/{dataset_id}', {
+              params: { path: { org_id: orgId, dataset_id: datasetId } },
+              // undefined members vanish in JSON: only the fields given change
+              body: { name, description, category, is_public: isPublic },
+              signal: call?.signal,
+            }),
+          )
+        ).data,
+      delete: async ({ orgId, datasetId }, call) => {
+        await unwrap(
+          raw.DELETE('/v1/orgs/{org_id}/datasets/{dataset_id}', {
+            params: { path: { org_id: orgId, dataset_id: datasetId } },
+            signal: call?.signal,
+          }),
+        );
+      },
+      appendSamples: async ({ orgId, datasetId, samples }, call) =>
+        (
+          await unwrap(
+            raw.POST('/v1/orgs/{org_id}/datasets/{dataset_id}/samples', {
+              params: { path: { org_id: orgId, dataset_id: datasetId } },
+              body: { samples: samples.map(toWireSample) },
+              signal: call?.signal,
+            }),
+          )
+        ).data,
+      import: ({ samples, ...where }, call) =>
+        streaming.importFile({ ...where, body: ndjsonLines(samples), format: 'jsonl' }, call),
+      importFile: (params, call) => streaming.importFile(params, call),
+      async *export(params, call) {
+        let pending = '';
+        const decoder = new TextDecoder();
+        for await (const chunk of streaming.exportFile({ ...params, format: 'jsonl' }, call)) {
+          pending += decoder.decode(chunk, { stream: true });
+          const lines = pending.split('\n');
+          pending = lines.pop() ?? '';
+          for (const line of lines) if (line) yield JSON.parse(line) as ExportedSample;
+        }
+        pending += decoder.decode();
+        if (pending) yield JSON.parse(pending) as ExportedSample;
+      },
+      exportFile: (params, call) => streaming.exportFile(params, call),
     },
   };
+}
+
+function toWireSample({ input, expectedOutput, metadata }: NewSample) {
+  return { input, expected_output: expectedOutput, metadata };
+}
+
+/** Samples as NDJSON lines, produced as they are read. */
+async function* ndjsonLines(samples: SampleSource): AsyncGenerator<string> {
+  for await (const sample of samples) yield `${JSON.stringify(toWireSample(sample))}\n`;
+}
+
+const MEDIA_TYPE: Record<FileFormat, string> = { jsonl: 'application/x-ndjson', csv: 'text/csv' };
+
+/**
+ * Import and export stream their bodies, which the typed client (it reads whole JSON bodies,
+ * within a timeout, retrying GETs) is not made for: plain fetch calls, with the same headers
+ * and errors.
+ */
+function streamingCalls(config: { baseUrl: string; headers: Record<string, string>; fetch?: FetchLike }) {
+  const send = async (request: Request): Promise<Response> => {
+    let response: Response;
+    try {
+      response = await (config.fetch ? config.fetch(request) : globalThis.fetch(request));
+    } catch (error) {
+      if (request.signal.aborted) throw request.signal.reason;
+      throw new ZnyxNetworkError({
+        kind: 'network',
+        method: request.method,
+        url: request.url,
+        cause: error,
+        timeoutMs: 0,
+      });
+    }
+    if (!response.ok) {
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // not JSON: detailOf keeps a short text
+      }
+      throw new ZnyxApiError({
+        status: response.status,
+        detail: detailOf(body, response),
+        method: request.method,
+        url: request.url,
+        requestId: response.headers.get('x-request-id') ?? undefined,
+        retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
+        body,
+      });
+    }
+    return response;
+  };
+  const pathOf = ({ orgId, datasetId }: GetDatasetParams, verb: 'import' | 'export') =>
+    `${config.baseUrl}/v1/orgs/${encodeURIComponent(orgId)}/datasets/${encodeURIComponent(datasetId)}/${verb}`;
+
+  return {
+    async importFile({ body, format = 'jsonl', ...where }: ImportFileParams, call?: CallOptions) {
+      const request = new Request(pathOf(where, 'import'), {
+        method: 'POST',
+        headers: { ...config.headers, 'Content-Type': MEDIA_TYPE[format] },
+        body: body instanceof Blob ? body : toReadableStream(body),
+        signal: call?.signal ?? null,
+        // A stream as a request body is sent as it is read (fetch asks to be told so).
+        ...(body instanceof Blob ? {} : { duplex: 'half' }),
+      } as RequestInit);
+      return (await (await send(request)).json()) as AppendedSamples;
+    },
+    async *exportFile({ format = 'jsonl', ...where }: ExportParams, call?: CallOptions) {
+      const url = `${pathOf(where, 'export')}?format=${format}`;
+      const response = await send(
+        new Request(url, { headers: config.headers, signal: call?.signal ?? null }),
+      );
+      if (!response.body) return;
+      const reader = response.body.getReader();
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          yield value;
+        }
+      } finally {
+        reader.releaseLock();
+      }
+    },
+  };
+}
+
+function toReadableStream(body: Exclude<FileBody, Blob>): ReadableStream<Uint8Array> {
+  if (body instanceof ReadableStream) return body;
+  const encoder = new TextEncoder();
+  const iterator =
+    Symbol.asyncIterator in body
+      ? (body as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]()
+      : (body as Iterable<Uint8Array | string>)[Symbol.iterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await iterator.next();
+      if (done) controller.close();
+      else controller.enqueue(typeof value === 'string' ? encoder.encode(value) : value);
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
 }
 
 /**

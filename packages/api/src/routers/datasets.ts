@@ -1,23 +1,29 @@
 import type { DatasetRecord, ListPosition, SampleRecord } from '@znyx/db';
+import { z } from 'zod';
 import type { Context } from '../context';
 import { ApiError } from '../errors';
 import { CatalogPage, InstallDatasetInput, ListCatalogInput } from '../schemas/catalog';
 import {
+  AppendedSamples,
+  AppendSamplesInput,
   CreateDatasetInput,
   cursorFilters,
   Dataset,
   DatasetFacets,
   DatasetFacetsInput,
   DatasetPage,
+  DeleteDatasetInput,
   GetDatasetInput,
   ListDatasetsInput,
   ListSamplesInput,
   requestedCategories,
   type Sample,
   SamplePage,
+  UpdateDatasetInput,
 } from '../schemas/datasets';
 import { installFromCatalog, listCatalog, samplesNotice } from '../services/catalog';
 import { type CursorFilters, decodeCursor, encodeCursor } from '../services/cursor';
+import { DATASET_NOT_FOUND, editableDataset } from '../services/datasets';
 import { requireOrgAccess } from '../services/tokens';
 import { authedProcedure, router } from '../trpc';
 
@@ -27,7 +33,13 @@ const ERRORS = {
   403: 'Token does not have org access (wrong org_id, or insufficient scope).',
   422: 'Validation Error',
 };
-const NOT_FOUND = 'Dataset not found';
+const NOT_FOUND = DATASET_NOT_FOUND;
+export const UPDATE_NEEDS_A_FIELD = 'At least one of name, description, category or is_public is required';
+const WRITE_ERRORS = {
+  ...ERRORS,
+  403: 'Token does not have org access (wrong org_id, or insufficient scope), or the dataset is read-only (a ZNYX sample or an installed benchmark).',
+  404: 'Resource does not exist in this org.',
+};
 
 export const datasetsRouter = router({
   list: authedProcedure
@@ -224,6 +236,108 @@ export const datasetsRouter = router({
       const dataset = await ctx.store.getDataset(input.org_id, input.dataset_id);
       if (!dataset) throw ApiError.notFound(NOT_FOUND);
       return toDataset(dataset);
+    }),
+
+  update: authedProcedure
+    .meta({
+      openapi: {
+        method: 'PATCH',
+        path: '/v1/orgs/{org_id}/datasets/{dataset_id}',
+        operationId: 'datasets.update',
+        summary: 'Update a Dataset',
+        description:
+          'Changes any of `name` (unique in the org, as on create), `description` and `category` (null clears ' +
+          'either) and `is_public`; at least one of them. `updated_at` moves forward, `created_at` stays. ' +
+          'ZNYX samples and installed benchmarks are read-only (403). Scope `write` (CI and admin tokens).',
+        tags: TAGS,
+        errorResponses: {
+          ...WRITE_ERRORS,
+          409: 'The org already has a dataset of that name (compared case-insensitively).',
+        },
+      },
+      successStatuses: { 200: 'The Dataset as changed' },
+    })
+    .input(UpdateDatasetInput)
+    .output(Dataset)
+    .mutation(async ({ ctx, input }) => {
+      if (
+        input.name === undefined &&
+        input.description === undefined &&
+        input.category === undefined &&
+        input.is_public === undefined
+      ) {
+        throw ApiError.validation([{ loc: ['body'], msg: UPDATE_NEEDS_A_FIELD, type: 'value_error' }]);
+      }
+      requireOrgAccess(ctx.actor, input.org_id, 'write');
+      await editableDataset(ctx.store, input.org_id, input.dataset_id);
+      const updated = await ctx.store.updateDataset(input.org_id, input.dataset_id, {
+        name: input.name,
+        description: input.description,
+        category: input.category,
+        isPublic: input.is_public,
+      });
+      if (!updated) throw ApiError.notFound(NOT_FOUND);
+      return toDataset(updated);
+    }),
+
+  delete: authedProcedure
+    .meta({
+      openapi: {
+        method: 'DELETE',
+        path: '/v1/orgs/{org_id}/datasets/{dataset_id}',
+        operationId: 'datasets.delete',
+        summary: 'Delete a Dataset',
+        description:
+          'Deletes the dataset and its samples at once: it is no longer listed, counted or found (404), and a ' +
+          'deleted catalog entry can be installed again. Any source may be deleted. Scope `write` (CI and ' +
+          'admin tokens).',
+        tags: TAGS,
+        errorResponses: { ...ERRORS, 404: 'Resource does not exist in this org.' },
+      },
+      successStatuses: { 204: 'Deleted (no body)' },
+    })
+    .input(DeleteDatasetInput)
+    .output(z.void())
+    .mutation(async ({ ctx, input }) => {
+      requireOrgAccess(ctx.actor, input.org_id, 'write');
+      if (!(await ctx.store.deleteDataset(input.org_id, input.dataset_id)))
+        throw ApiError.notFound(NOT_FOUND);
+      ctx.response.status = 204;
+    }),
+
+  appendSamples: authedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/v1/orgs/{org_id}/datasets/{dataset_id}/samples',
+        operationId: 'datasets.appendSamples',
+        summary: 'Append Samples',
+        description:
+          'Appends 1 to 10,000 samples (each as on create) after the existing rows, all or nothing; ' +
+          '`sample_count` and `updated_at` change in the same transaction. Customer datasets only (403 for ' +
+          'the others); for more rows, stream them to the import endpoint. Scope `write`.',
+        tags: TAGS,
+        errorResponses: { ...WRITE_ERRORS, 413: 'Request body over 16 MiB.' },
+      },
+      successStatuses: { 201: 'Appended' },
+    })
+    .input(AppendSamplesInput)
+    .output(AppendedSamples)
+    .mutation(async ({ ctx, input }) => {
+      requireOrgAccess(ctx.actor, input.org_id, 'write');
+      await editableDataset(ctx.store, input.org_id, input.dataset_id);
+      const appended = await ctx.store.appendSamples(
+        input.org_id,
+        input.dataset_id,
+        input.samples.map((sample) => ({
+          input: sample.input,
+          expectedOutput: sample.expected_output ?? null,
+          metadata: sample.metadata ?? null,
+        })),
+      );
+      if (!appended) throw ApiError.notFound(NOT_FOUND);
+      ctx.response.status = 201;
+      return { added: appended.added, sample_count: appended.sampleCount };
     }),
 
   samples: authedProcedure

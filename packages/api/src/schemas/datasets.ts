@@ -277,6 +277,45 @@ export const CreateDatasetInput = z.strictObject({
 });
 export type CreateDatasetInput = z.input<typeof CreateDatasetInput>;
 
+/** At least one of the fields must be given: the router says so (a refinement would open the schema). */
+export const UpdateDatasetInput = z.strictObject({
+  org_id: OrgId,
+  dataset_id: DatasetId,
+  name: nameText(200)
+    .meta({ description: 'Unique in the org, compared case-insensitively; trimmed' })
+    .optional(),
+  description: z.string().max(2000).nullable().meta({ description: 'null clears it' }).optional(),
+  category: CategorySlug.meta({ description: 'A category slug, lower-cased; null clears it' })
+    .nullable()
+    .optional(),
+  is_public: z.boolean().optional(),
+});
+export type UpdateDatasetInput = z.input<typeof UpdateDatasetInput>;
+
+export const DeleteDatasetInput = z.object({ org_id: OrgId, dataset_id: DatasetId });
+export type DeleteDatasetInput = z.input<typeof DeleteDatasetInput>;
+
+export const AppendSamplesInput = z.strictObject({
+  org_id: OrgId,
+  dataset_id: DatasetId,
+  samples: z
+    .array(NewSampleInput)
+    .min(1)
+    .max(MAX_SAMPLES_PER_DATASET)
+    .meta({
+      description: `1 to ${MAX_SAMPLES_PER_DATASET.toLocaleString('en-US')} rows, appended in this order after the existing ones`,
+    }),
+});
+export type AppendSamplesInput = z.input<typeof AppendSamplesInput>;
+
+export const AppendedSamples = z
+  .object({
+    added: z.number().int().meta({ description: 'Rows appended by this call' }),
+    sample_count: z.number().int().meta({ description: "The dataset's sample_count after it" }),
+  })
+  .meta({ id: 'AppendedSamples' });
+export type AppendedSamples = z.infer<typeof AppendedSamples>;
+
 export const ListSamplesInput = z.object({
   org_id: OrgId,
   dataset_id: DatasetId,

@@ -3,8 +3,10 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { isUnavailable, openError } from '../errors';
 import {
+  type BulkSession,
   type ColumnType,
   type Dialect,
   driveAsync,
@@ -13,6 +15,7 @@ import {
   type Values,
 } from '../executor';
 import { PG_MIGRATIONS_DIR } from '../migrations-dir';
+import { copySamples, insertSampleRows, type SampleInsertRow, sampleRowValues } from '../statements';
 import { type CommonStoreOptions, createStoreMethods, guardedStore, type Store } from '../store';
 
 /** Held while migrating, so N processes starting together migrate exactly once. */
@@ -25,6 +28,11 @@ export interface PgStoreOptions extends CommonStoreOptions {
   statementTimeoutMs?: number;
   /** How long to wait for a new connection before answering "unavailable", in ms (default 2,000). */
   connectTimeoutMs?: number;
+  /**
+   * How an import writes its rows: `copy` (COPY … FROM STDIN, the default: the faster, see
+   * apps/server/bench/import-export.ts) or `insert` (prepared multi-row INSERTs).
+   */
+  bulkInsert?: 'copy' | 'insert';
   /** Errors of idle pooled connections (e.g. the server went away); the next query reports it too. */
   onBackgroundError?: (error: Error) => void;
 }
@@ -114,10 +122,47 @@ export async function openPgExecutor(url: string, options: PgStoreOptions = {}):
     return rows;
   };
 
+  const copyText = compiler.sqlToQuery(copySamples.sql(dialect)).sql;
+  const insertSamples =
+    options.bulkInsert === 'insert'
+      ? async (client: pg.PoolClient, rows: readonly SampleInsertRow[]) => {
+          for (let i = 0; i < rows.length; i += BULK_ROWS_PER_INSERT) {
+            const chunk = rows.slice(i, i + BULK_ROWS_PER_INSERT);
+            await run(client, insertSampleRows(chunk.length), sampleRowValues(chunk));
+          }
+        }
+      : async (client: pg.PoolClient, rows: readonly SampleInsertRow[]) => {
+          const stream = client.query(copyFrom(copyText));
+          const done = new Promise<void>((resolve, reject) => {
+            stream.on('finish', resolve);
+            stream.on('error', reject);
+          });
+          stream.end(copyRows(rows));
+          await done;
+        };
+
   return {
     dialect,
     query: <Row>(statement: Statement<Row>, values?: Values) =>
       run(pool, statement, values) as Promise<Row[]>,
+    async bulkTransaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const session: BulkSession = {
+          run: (statement, values) => run(client, statement, values) as never,
+          insertSamples: (rows) => insertSamples(client, rows),
+        };
+        const result = await work(session);
+        await client.query('COMMIT');
+        client.release();
+        return result;
+      } catch (error) {
+        const healthy = !isUnavailable(error) && (await rollback(client));
+        client.release(!healthy);
+        throw error;
+      }
+    },
     async transaction(mode, script) {
       const client = await pool.connect();
       try {
@@ -148,6 +193,26 @@ export async function openPgExecutor(url: string, options: PgStoreOptions = {}):
 
 export async function createPgStore(url: string, options: PgStoreOptions = {}): Promise<Store> {
   return guardedStore('postgres', createStoreMethods(await openPgExecutor(url, options), options));
+}
+
+/** Sample rows per prepared INSERT of a bulk transaction (6 values each; PostgreSQL binds up to 65,535). */
+const BULK_ROWS_PER_INSERT = 1_000;
+
+/** Rows in COPY's text format: tab-separated, `\N` for null, backslash escapes. */
+function copyRows(rows: readonly SampleInsertRow[]): string {
+  let text = '';
+  for (const row of rows) {
+    text += `${row.id}\t${row.datasetId}\t${row.position}\t${copyField(row.input)}\t${
+      row.expectedOutput === null ? '\\N' : copyField(row.expectedOutput)
+    }\t${row.metadata === null ? '\\N' : copyField(JSON.stringify(row.metadata))}\n`;
+  }
+  return text;
+}
+
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+function copyField(value: string): string {
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] as string) : value;
 }
 
 async function rollback(client: pg.PoolClient): Promise<boolean> {

@@ -1,7 +1,9 @@
 import type Database from 'better-sqlite3';
 import { Placeholder, type SQL, sql } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { isBusy } from '../errors';
 import {
+  type BulkSession,
   type ColumnType,
   type Dialect,
   drive,
@@ -9,6 +11,7 @@ import {
   type Statement,
   type Values,
 } from '../executor';
+import { insertSampleRows, sampleRowArgs } from '../statements';
 
 /**
  * SQLite's spelling of what differs: timestamps are integer milliseconds, selected as they are
@@ -90,12 +93,135 @@ interface Compiled {
   columns: { name: string; decode: ((value: unknown) => unknown) | undefined }[];
 }
 
+/** Where bulk transactions run: a second connection to the same file, opened when first needed. */
+export interface SqliteBulkOptions {
+  /** Opens it (with wal_autocheckpoint = 0: its commits leave the checkpoint to checkpointWal). */
+  open: () => Database.Database;
+  /**
+   * Copies the WAL into the database file away from the event loop (a worker thread): after a
+   * bulk commit the WAL holds the whole import, and checkpointing it where it was written would
+   * stall every request for seconds.
+   */
+  checkpointWal: () => Promise<void>;
+  /** How long a bulk transaction waits for another process's write lock, in ms. */
+  lockTimeoutMs: number;
+}
+
+/**
+ * Sample rows per INSERT of a bulk transaction. Each statement runs synchronously, so this bounds
+ * how long an import holds the event loop at a time (a few ms): other requests are served
+ * between two statements.
+ */
+const BULK_ROWS_PER_INSERT = 500;
+
+const compiler = new SQLiteSyncDialect();
+
 /**
  * Runs statements on one better-sqlite3 connection, synchronously. Named statements are
  * prepared once and kept; a script runs whole inside BEGIN … COMMIT with nothing in between.
+ * Bulk transactions (imports) run on a second connection, so that their work, spread over many
+ * turns of the event loop, is neither seen nor disturbed by the statements of other requests on
+ * this one; the WAL lets this one read meanwhile.
  */
-export function createSqliteExecutor(sqlite: Database.Database): Executor {
-  const compiler = new SQLiteSyncDialect();
+export function createSqliteExecutor(sqlite: Database.Database, bulk?: SqliteBulkOptions): Executor {
+  const run = statementRunner(sqlite);
+  let bulkConnection: { sqlite: Database.Database; run: ReturnType<typeof statementRunner> } | undefined;
+  /** One bulk transaction at a time: they share the connection, and only one can write anyway. */
+  let bulkQueue: Promise<unknown> = Promise.resolve();
+  let checkpointing: Promise<void> | undefined;
+
+  const bulkTransaction = async <T>(work: (session: BulkSession) => Promise<T>): Promise<T> => {
+    if (!bulk) throw new Error('this SQLite executor has no bulk connection');
+    const options = bulk;
+    const turn = bulkQueue.then(async () => {
+      bulkConnection ??= (() => {
+        const connection = options.open();
+        return { sqlite: connection, run: statementRunner(connection) };
+      })();
+      const { sqlite: connection, run: runBulk } = bulkConnection;
+      await beginImmediate(connection, options.lockTimeoutMs);
+      try {
+        const session: BulkSession = {
+          run: async (statement, values) => runBulk(statement, values) as never,
+          insertSamples: async (rows) => {
+            for (let i = 0; i < rows.length; i += BULK_ROWS_PER_INSERT) {
+              const chunk = rows.slice(i, i + BULK_ROWS_PER_INSERT);
+              runBulk.positional(insertSampleRows(chunk.length), sampleRowArgs(chunk));
+              // Other requests' turn between two statements.
+              if (i + BULK_ROWS_PER_INSERT < rows.length) await yieldToEventLoop();
+            }
+          },
+        };
+        const result = await work(session);
+        connection.exec('COMMIT');
+        checkpointing ??= options
+          .checkpointWal()
+          .catch(() => undefined)
+          .finally(() => {
+            checkpointing = undefined;
+          });
+        return result;
+      } catch (error) {
+        if (connection.inTransaction) connection.exec('ROLLBACK');
+        throw error;
+      }
+    });
+    bulkQueue = turn.catch(() => undefined);
+    return turn;
+  };
+
+  return {
+    dialect,
+    query: <Row>(statement: Statement<Row>, values?: Values) => run(statement, values) as Row[],
+    transaction: (mode, script) => {
+      // A write takes the lock up front, so a busy database fails before any work is done.
+      sqlite.exec(mode === 'write' ? 'BEGIN IMMEDIATE' : 'BEGIN');
+      try {
+        const result = drive(script(), (step) => run(step.statement, step.values));
+        sqlite.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+        throw error;
+      }
+    },
+    bulkTransaction,
+    async explain(statement, values = {}) {
+      const query = compiler.sqlToQuery(statement.sql(dialect));
+      const args = query.params.map((param) =>
+        encode(param instanceof Placeholder ? values[param.name] : param),
+      );
+      const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...args) as { detail: string }[];
+      return plan.map((step) => step.detail);
+    },
+    async close() {
+      await bulkQueue;
+      await checkpointing;
+      bulkConnection?.sqlite.close();
+      sqlite.close();
+    },
+  };
+}
+
+/** BEGIN IMMEDIATE, waiting on a timer (never blocking the event loop) while another process writes. */
+async function beginImmediate(connection: Database.Database, lockTimeoutMs: number): Promise<void> {
+  const startedAt = performance.now();
+  for (let pauseMs = 2; ; pauseMs = Math.min(pauseMs * 2, 50)) {
+    try {
+      connection.exec('BEGIN IMMEDIATE');
+      return;
+    } catch (error) {
+      const remainingMs = lockTimeoutMs - (performance.now() - startedAt);
+      if (!isBusy(error) || remainingMs <= 0) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pauseMs, remainingMs)));
+    }
+  }
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Runs statements on one connection, each named one prepared once and kept. */
+function statementRunner(sqlite: Database.Database) {
   const prepared = new Map<string, Compiled>();
 
   const compile = (statement: Statement<unknown>): Compiled => {
@@ -140,31 +266,19 @@ export function createSqliteExecutor(sqlite: Database.Database): Executor {
     });
   };
 
-  return {
-    dialect,
-    query: <Row>(statement: Statement<Row>, values?: Values) => run(statement, values) as Row[],
-    transaction: (mode, script) => {
-      // A write takes the lock up front, so a busy database fails before any work is done.
-      sqlite.exec(mode === 'write' ? 'BEGIN IMMEDIATE' : 'BEGIN');
-      try {
-        const result = drive(script(), (step) => run(step.statement, step.values));
-        sqlite.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
-        throw error;
-      }
-    },
-    async explain(statement, values = {}) {
-      const query = compiler.sqlToQuery(statement.sql(dialect));
-      const args = query.params.map((param) =>
-        encode(param instanceof Placeholder ? values[param.name] : param),
-      );
-      const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...args) as { detail: string }[];
-      return plan.map((step) => step.detail);
-    },
-    async close() {
-      sqlite.close();
-    },
+  /**
+   * A statement whose placeholders are all named values, bound in their order from `args`
+   * (which must list them in that order); for a writer of many values at once.
+   */
+  const positional = (statement: Statement<unknown>, args: unknown[]): void => {
+    let compiled = statement.name === undefined ? undefined : prepared.get(statement.name);
+    if (!compiled) {
+      compiled = compile(statement);
+      if (statement.name !== undefined) prepared.set(statement.name, compiled);
+    }
+    for (let i = 0; i < args.length; i++) args[i] = encode(args[i]);
+    compiled.statement.run(...args);
   };
+
+  return Object.assign(run, { positional });
 }

@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import * as nodeModule from 'node:module';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
@@ -40,7 +42,16 @@ export function openSqliteExecutor(path: string, options: SqliteStoreOptions = {
     sqlite.close();
     throw openError(error);
   }
-  const executor = createSqliteExecutor(sqlite);
+  const executor = createSqliteExecutor(
+    sqlite,
+    path === ':memory:'
+      ? undefined
+      : {
+          open: () => openBulkConnection(path),
+          checkpointWal: () => checkpointInWorker(path),
+          lockTimeoutMs,
+        },
+  );
   return {
     ...executor,
     async close() {
@@ -48,6 +59,41 @@ export function openSqliteExecutor(path: string, options: SqliteStoreOptions = {
       await executor.close();
     },
   };
+}
+
+/** The connection bulk transactions run on (the file is migrated and in WAL mode already). */
+function openBulkConnection(path: string): Database.Database {
+  const sqlite = new Database(path);
+  sqlite.pragma('busy_timeout = 0');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('wal_autocheckpoint = 0');
+  return sqlite;
+}
+
+/** A worker thread's own connection runs a PASSIVE checkpoint (readers and writers go on meanwhile). */
+const CHECKPOINT_WORKER = `
+const { workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path);
+try {
+  db.pragma('busy_timeout = 5000');
+  db.pragma('wal_checkpoint(PASSIVE)');
+} finally {
+  db.close();
+}`;
+
+function checkpointInWorker(path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(CHECKPOINT_WORKER, {
+      eval: true,
+      workerData: { path, driver: nodeModule.createRequire(import.meta.url).resolve('better-sqlite3') },
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`checkpoint worker exited ${code}`)),
+    );
+  });
 }
 
 /** The store over the SQLite file at `path`; an operation meeting another process's lock is retried. */
