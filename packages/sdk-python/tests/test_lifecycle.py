@@ -184,14 +184,16 @@ def test_a_bad_line_is_a_422_naming_it_and_nothing_is_written(ci: Znyx, acme: Or
         ci.datasets.import_file(acme.id, created.id, b"", format="tsv")  # type: ignore[arg-type]
 
 
-#: Whether this httpcore reads an answer the server sent while the request body was still being
-#: written (0.17 and later); Debian 12's 0.16 raises the failed write instead.
+#: Whether this httpcore tries to read an answer the server sent while the request body was still
+#: being written (0.17.3 and later); Debian 12's 0.16 raises the failed write instead.
 READS_EARLY_ANSWERS = "WriteError" in inspect.getsource(httpcore._sync.http11.HTTP11Connection.handle_request)
 
 
 def test_an_early_bad_line_of_a_large_upload(ci: Znyx, server: Server, acme: Org) -> None:
     # The server answers at the first bad line without reading the rest, then closes the
-    # connection: the 422 where httpcore can read it, else an error saying what happened.
+    # connection: with httpcore 0.16 an error saying what happened; a newer httpcore may get the
+    # 422 (whether the answer survives the closed connection is a race), so either is accepted.
+    # Never a silent success, and nothing written.
     created = ci.datasets.create(acme.id, unique("early bad line"))
     line = json.dumps({"input": "x" * 1000}).encode() + b"\n"
     sent = 0
@@ -203,7 +205,9 @@ def test_an_early_bad_line_of_a_large_upload(ci: Znyx, server: Server, acme: Org
             sent += 1
             yield line * 1000  # ~40 MB after the bad line
 
-    expected: type[Exception] = ValidationError if READS_EARLY_ANSWERS else ZnyxNetworkError
+    expected: type[Exception] | tuple[type[Exception], ...] = (
+        (ValidationError, ZnyxNetworkError) if READS_EARLY_ANSWERS else ZnyxNetworkError
+    )
     with pytest.raises(expected) as caught:
         ci.datasets.import_file(acme.id, created.id, body())
     if isinstance(caught.value, ValidationError):

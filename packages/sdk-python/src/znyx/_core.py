@@ -280,8 +280,9 @@ def _network_error(
     where = f"ZNYX API {spec.method} {spec.display_url}"
     if uploading and isinstance(error, httpx.WriteError):
         # The API answers an import at its first bad line (or past its size limit) without reading
-        # the rest, then closes the connection. httpcore 0.17 and later read that answer after the
-        # failed write, so the error is the 422 (or 413); older ones (Debian 12 has 0.16) cannot.
+        # the rest, then closes the connection. httpcore 0.16 (Debian 12's) never reads an answer
+        # after a failed write; httpcore 0.17.3 and later try to, so there the 422 (or 413) may
+        # come through instead.
         return ZnyxNetworkError(
             f"{where} failed: the server closed the connection before the upload ended "
             f"({type(error).__name__}: {error}); it does so when it refuses a body early — at its "
