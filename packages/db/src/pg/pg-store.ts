@@ -6,7 +6,6 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { isUnavailable, openError } from '../errors';
 import {
-  type BulkSession,
   type ColumnType,
   type Dialect,
   driveAsync,
@@ -145,40 +144,19 @@ export async function openPgExecutor(url: string, options: PgStoreOptions = {}):
     dialect,
     query: <Row>(statement: Statement<Row>, values?: Values) =>
       run(pool, statement, values) as Promise<Row[]>,
-    async bulkTransaction(work) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const session: BulkSession = {
+    bulkTransaction: (work) =>
+      inTransaction(pool, 'BEGIN', (client) =>
+        work({
           run: (statement, values) => run(client, statement, values) as never,
           insertSamples: (rows) => insertSamples(client, rows),
-        };
-        const result = await work(session);
-        await client.query('COMMIT');
-        client.release();
-        return result;
-      } catch (error) {
-        const healthy = !isUnavailable(error) && (await rollback(client));
-        client.release(!healthy);
-        throw error;
-      }
-    },
-    async transaction(mode, script) {
-      const client = await pool.connect();
-      try {
-        await client.query(mode === 'write' ? 'BEGIN' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        const result = await driveAsync(script(), (step) => run(client, step.statement, step.values));
-        await client.query('COMMIT');
-        client.release();
-        return result;
-      } catch (error) {
-        // A client whose connection failed or timed out, or that is still inside a transaction
-        // (its ROLLBACK failed too), is closed rather than handed to the next caller.
-        const healthy = !isUnavailable(error) && (await rollback(client));
-        client.release(!healthy);
-        throw error;
-      }
-    },
+        }),
+      ),
+    transaction: (mode, script) =>
+      inTransaction(
+        pool,
+        mode === 'write' ? 'BEGIN' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+        (client) => driveAsync(script(), (step) => run(client, step.statement, step.values)),
+      ),
     async explain(statement, values = {}) {
       const { text, params } = compile({ ...statement, name: undefined });
       const args = params.map((param) => (param instanceof Placeholder ? values[param.name] : param) ?? null);
@@ -213,6 +191,28 @@ const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': 
 
 function copyField(value: string): string {
   return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] as string) : value;
+}
+
+/** `work` on one client between `begin` and COMMIT; on failure rolled back, the client closed unless clean. */
+async function inTransaction<T>(
+  pool: pg.Pool,
+  begin: string,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(begin);
+    const result = await work(client);
+    await client.query('COMMIT');
+    client.release();
+    return result;
+  } catch (error) {
+    // A client whose connection failed or timed out, or that is still inside a transaction
+    // (its ROLLBACK failed too), is closed rather than handed to the next caller.
+    const healthy = !isUnavailable(error) && (await rollback(client));
+    client.release(!healthy);
+    throw error;
+  }
 }
 
 async function rollback(client: pg.PoolClient): Promise<boolean> {
