@@ -37,7 +37,16 @@ class Stall:
     seconds: float
 
 
-Behaviour = Answer | Drop | Stall
+@dataclass(frozen=True)
+class Cut:
+    """Send a 200 that promises more than ``body`` (its Content-Length says so), then close: a
+    transfer cut short."""
+
+    body: bytes
+    content_type: str = "application/x-ndjson"
+
+
+Behaviour = Answer | Drop | Stall | Cut
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,10 @@ class Peer:
 
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
+                if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                    body = self._chunked()
+                else:
+                    body = self.rfile.read(length) if length else b""
                 behaviour = peer._next(
                     Received(self.command, self.path, dict(self.headers.items()), body, time.monotonic())
                 )
@@ -91,6 +103,16 @@ class Peer:
                     peer._stop.wait(behaviour.seconds)
                     self.close_connection = True
                     return
+                if isinstance(behaviour, Cut):
+                    self.send_response(200)
+                    self.send_header("Content-Type", behaviour.content_type)
+                    self.send_header("Content-Length", str(len(behaviour.body) + 1000))
+                    self.end_headers()
+                    self.wfile.write(behaviour.body)
+                    self.wfile.flush()
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 payload, content_type = _encode(behaviour.body)
                 self.send_response(behaviour.status)
                 self.send_header("Content-Type", content_type)
@@ -100,6 +122,15 @@ class Peer:
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(payload)
+
+            def _chunked(self) -> bytes:
+                body = b""
+                while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+                    body += self.rfile.read(size)
+                    self.rfile.readline()
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return body
 
             do_GET = do_POST = do_HEAD = do_PATCH = do_DELETE = _serve
 

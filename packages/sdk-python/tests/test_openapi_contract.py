@@ -13,7 +13,8 @@ import inspect
 import json
 import types
 import typing
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Union
 
@@ -21,7 +22,9 @@ import pytest
 from real_server import REPO_ROOT
 
 from znyx import (
+    UNSET,
     ApiToken,
+    AppendedSamples,
     AsyncDatasets,
     AsyncTokens,
     AsyncZnyx,
@@ -50,19 +53,13 @@ from znyx import (
     ZnyxApiError,
 )
 from znyx._errors import error_class_for_status
-from znyx._operations import ENDPOINTS
+from znyx._operations import ENDPOINTS, FILE_MEDIA_TYPES
 
 DOCUMENT: dict[str, Any] = json.loads((REPO_ROOT / "openapi.json").read_text(encoding="utf-8"))
 
 NOT_COVERED = {
     "healthz": "a load balancer's probe (no token), not an API call",
     "readyz": "a load balancer's probe (no token), not an API call",
-    # Changing and removing datasets: in the TypeScript SDK (packages/sdk) so far, not here yet.
-    "datasets.update": "not in the Python SDK yet (the TypeScript SDK has it)",
-    "datasets.delete": "not in the Python SDK yet (the TypeScript SDK has it)",
-    "datasets.appendSamples": "not in the Python SDK yet (the TypeScript SDK has it)",
-    "datasets.import": "a streamed NDJSON/CSV upload: not in the Python SDK yet (the TypeScript SDK has it)",
-    "datasets.export": "a streamed NDJSON/CSV download: not in the Python SDK yet (the TypeScript SDK has it)",
 }
 
 #: Each schema of the document and its model. ``ValidationError`` is renamed because
@@ -81,6 +78,7 @@ MODELS: dict[str, type[Model]] = {
     "ApiToken": ApiToken,
     "TokenPage": TokenPage,
     "CreatedToken": CreatedToken,
+    "AppendedSamples": AppendedSamples,
 }
 
 #: Models of the document's inline objects, by where they are.
@@ -92,7 +90,6 @@ INLINE_MODELS: dict[str, type[Model]] = {
 }
 
 NOT_MODELLED = {
-    "AppendedSamples": "the answer of append and import, which are not covered yet",
     "HTTPError": "the body of every error but 422: ZnyxApiError.detail",
     "HTTPValidationError": "the 422 body: ValidationError.errors",
     "Health": "GET /healthz is not covered",
@@ -106,6 +103,47 @@ NEVER_RECEIVED = {304}
 #: Wire parameters of List Datasets that ``iterate`` sets itself, and what it takes instead.
 PAGING = {"limit", "offset", "cursor"}
 ITERATE_OWN = frozenset({"page_size"})
+
+
+@dataclass(frozen=True)
+class Way:
+    """How one SDK method calls an operation, where that is more than its wire parameters."""
+
+    sets: frozenset[str] = frozenset()
+    """Wire parameters the method sets itself (not arguments)."""
+    own: frozenset[str] = frozenset()
+    """Arguments of its own (not wire parameters): a streamed body, a destination, a page size."""
+    returns: Any = None
+    """``(is_async) -> the return annotation``, when it is not the operation's model."""
+
+
+#: Each method of an operation (``Endpoint.sdk_method`` first) beyond the plain one-to-one case.
+WAYS: dict[str, dict[str, Way]] = {
+    "datasets.list": {
+        "datasets.list": Way(),
+        "datasets.iterate": Way(
+            sets=frozenset(PAGING),
+            own=ITERATE_OWN,
+            returns=lambda is_async: AsyncIterator[Dataset] if is_async else Iterator[Dataset],
+        ),
+    },
+    "datasets.delete": {"datasets.delete": Way(returns=lambda _is_async: type(None))},
+    "datasets.import": {
+        "datasets.import_samples": Way(own=frozenset({"samples"})),
+        "datasets.import_file": Way(own=frozenset({"file", "format"})),
+    },
+    "datasets.export": {
+        # export parses JSONL (CSV cannot tell a null from an empty string once parsed)
+        "datasets.export": Way(
+            sets=frozenset({"format"}),
+            returns=lambda is_async: AsyncGenerator[NewSample, None] if is_async else Generator[NewSample, None, None],
+        ),
+        "datasets.export_file": Way(own=frozenset({"destination"}), returns=lambda _is_async: int),
+    },
+}
+
+#: Operations whose body is streamed as a file (import) or answered as one (export), not JSON.
+FILE_BODIES = {"datasets.import": "request", "datasets.export": "response"}
 
 #: Each client, its resources (``client.datasets``, ``client.tokens``), and whether it awaits.
 CLIENTS: dict[str, tuple[type, dict[str, type], bool]] = {
@@ -319,9 +357,11 @@ def signature_problems(
     where: str,
     document: dict[str, Any],
     own: frozenset[str] = frozenset(),
+    partial: bool = False,
 ) -> list[str]:
     """Problems of a method's arguments against the document's parameters (``own``: arguments of
-    the SDK's own, e.g. ``page_size``, not checked)."""
+    the SDK's own, e.g. ``page_size``, not checked; ``partial``: a PATCH, where null and absent
+    differ)."""
     problems: list[str] = []
     signature = inspect.signature(method)
     hints = typing.get_type_hints(method)
@@ -335,8 +375,13 @@ def signature_problems(
         parameter = parameters[name]
         if required and parameter.default is not inspect.Parameter.empty:
             problems.append(f"{where}({name}): required in the document, has a default")
-        if not required and parameter.default is not None:
-            problems.append(f"{where}({name}): optional in the document; its default must be None")
+        if not required:
+            # None leaves an optional argument out, except in a PATCH where the document allows
+            # null (which clears): there None is sent as null and UNSET leaves it out.
+            nullable = partial and split_null(schema)[0]
+            default, default_name = (UNSET, "UNSET") if nullable else (None, "None")
+            if parameter.default is not default:
+                problems.append(f"{where}({name}): optional in the document; its default must be {default_name}")
         problems += compare_parameter(hints[name], schema, f"{where}({name})", document)
     # Path parameters come first, positionally, in the path's order.
     in_path = [segment[1:-1] for segment in path.split("/") if segment.startswith("{")]
@@ -365,10 +410,23 @@ def operation_problems(document: dict[str, Any]) -> list[str]:
             if success != endpoint.success:
                 problems.append(f"{operation_id}: success statuses {sorted(success)} != the SDK's {sorted(endpoint.success)}")
             for status in success:
-                body = responses[str(status)].get("content", {}).get("application/json")
+                content = responses[str(status)].get("content", {})
+                if endpoint.model is None:
+                    if content:
+                        problems.append(f"{operation_id} {status}: has a body, which the SDK does not read")
+                    continue
+                if FILE_BODIES.get(operation_id) == "response":
+                    if set(content) != set(FILE_MEDIA_TYPES.values()):
+                        problems.append(f"{operation_id} {status}: answers {sorted(content)}, not {sorted(FILE_MEDIA_TYPES.values())}")
+                    continue
+                body = content.get("application/json")
                 name = resolve(body["schema"], document)[0] if body else None
                 if name is None or MODELS.get(name) is not endpoint.model:
                     problems.append(f"{operation_id} {status}: body {name} is not read as {endpoint.model.__name__}")
+            if FILE_BODIES.get(operation_id) == "request":
+                sent = set(operation.get("requestBody", {}).get("content", {}))
+                if sent != set(FILE_MEDIA_TYPES.values()):
+                    problems.append(f"{operation_id}: takes {sorted(sent)}, the SDK sends {sorted(FILE_MEDIA_TYPES.values())}")
             for status in (int(s) for s in responses if not s.startswith("2") and int(s) not in NEVER_RECEIVED):
                 if error_class_for_status(status) in (ZnyxApiError, ClientError, ServerError):
                     problems.append(f"{operation_id}: status {status} has no error class of its own")
@@ -377,26 +435,38 @@ def operation_problems(document: dict[str, Any]) -> list[str]:
                 if resolve(body.get("schema", {}), document)[0] != expected_body:
                     problems.append(f"{operation_id} {status}: the error body is not {expected_body}")
             wanted = document_parameters(operation, document)
+            ways = WAYS.get(operation_id, {endpoint.sdk_method: Way()})
+            if endpoint.sdk_method not in ways:
+                problems.append(f"{operation_id}: WAYS does not list its method {endpoint.sdk_method}")
             for flavour, (owner, resources, is_async) in CLIENTS.items():
-                where = f"{flavour} {endpoint.sdk_method}"
-                method = sdk_method(owner, resources, endpoint.sdk_method)
-                if inspect.iscoroutinefunction(method) != is_async:
-                    problems.append(f"{where}: {'not ' if is_async else ''}a coroutine function")
-                problems += signature_problems(method, wanted, path, where, document)
-                returned = typing.get_type_hints(method)["return"]
-                if returned is not endpoint.model and endpoint.model not in typing.get_type_hints(returned).values():
-                    problems.append(f"{where}: returns {returned!r}, not {endpoint.model.__name__}")
-                if operation_id == "datasets.list":
-                    iterate = getattr(resources["datasets"], "iterate")  # noqa: B009
-                    walk = {name: wanted[name] for name in wanted.keys() - PAGING}
+                for dotted, way in ways.items():
+                    where = f"{flavour} {dotted}"
+                    try:
+                        method = sdk_method(owner, resources, dotted)
+                    except AttributeError:
+                        problems.append(f"{where}: no such method")
+                        continue
+                    is_generator = inspect.isasyncgenfunction(method) or inspect.isgeneratorfunction(method)
+                    if not is_generator and inspect.iscoroutinefunction(method) != is_async:
+                        problems.append(f"{where}: {'not ' if is_async else ''}a coroutine function")
+                    if is_generator and inspect.isasyncgenfunction(method) != is_async:
+                        problems.append(f"{where}: {'not ' if is_async else ''}an async generator")
+                    taken = {name: wanted[name] for name in wanted.keys() - way.sets}
                     problems += signature_problems(
-                        iterate, walk, path, f"{flavour} datasets.iterate", document, own=ITERATE_OWN
+                        method, taken, path, where, document, own=way.own, partial=http_method == "patch"
                     )
-                    if set(inspect.signature(iterate).parameters) & ITERATE_OWN != ITERATE_OWN:
-                        problems.append(f"{flavour} datasets.iterate: takes no {sorted(ITERATE_OWN)}")
-                    expected = AsyncIterator[Dataset] if is_async else Iterator[Dataset]
-                    if typing.get_type_hints(iterate)["return"] != expected:
-                        problems.append(f"{flavour} datasets.iterate: does not return {expected}")
+                    arguments = set(inspect.signature(method).parameters)
+                    if not way.own <= arguments:
+                        problems.append(f"{where}: takes no {sorted(way.own - arguments)}")
+                    returned = typing.get_type_hints(method)["return"]
+                    if way.returns is not None:
+                        expected = way.returns(is_async)
+                        if returned != expected:
+                            problems.append(f"{where}: returns {returned!r}, not {expected!r}")
+                    elif endpoint.model is None or (
+                        returned is not endpoint.model and endpoint.model not in typing.get_type_hints(returned).values()
+                    ):
+                        problems.append(f"{where}: returns {returned!r}, not {endpoint.model!r}")
     for operation_id in ENDPOINTS.keys() - seen:
         problems.append(f"{operation_id}: an SDK method for an operation the document does not have")
     for operation_id in NOT_COVERED.keys() - seen:
@@ -405,9 +475,12 @@ def operation_problems(document: dict[str, Any]) -> list[str]:
         for prefix, resource in resources.items():
             public = {name for name, _ in inspect.getmembers(resource, inspect.isfunction) if not name.startswith("_")}
             documented = {
-                e.sdk_method.partition(".")[2] for e in ENDPOINTS.values() if e.sdk_method.startswith(f"{prefix}.")
+                dotted.partition(".")[2]
+                for e in ENDPOINTS.values()
+                for dotted in WAYS.get(e.operation_id, {e.sdk_method: Way()})
+                if dotted.startswith(f"{prefix}.")
             }
-            for name in public - documented - ({"iterate"} if prefix == "datasets" else set()):
+            for name in public - documented:
                 problems.append(f"{flavour} {prefix}.{name}: a method of no operation of the document")
     return problems
 
@@ -473,9 +546,35 @@ def _new_error_status(document: dict[str, Any]) -> None:
     _list_datasets(document)["responses"]["412"] = copy.deepcopy(_list_datasets(document)["responses"]["403"])
 
 
+def _import_takes_json_lines(document: dict[str, Any]) -> None:
+    body = document["paths"]["/v1/orgs/{org_id}/datasets/{dataset_id}/import"]["post"]["requestBody"]["content"]
+    body["application/jsonl"] = body.pop("application/x-ndjson")
+
+
+def _export_takes_a_new_format(document: dict[str, Any]) -> None:
+    operation = document["paths"]["/v1/orgs/{org_id}/datasets/{dataset_id}/export"]["get"]
+    next(p for p in operation["parameters"] if p["name"] == "format")["schema"]["enum"].append("parquet")
+
+
+def _delete_answers_the_dataset(document: dict[str, Any]) -> None:
+    operation = document["paths"]["/v1/orgs/{org_id}/datasets/{dataset_id}"]["delete"]
+    operation["responses"]["200"] = copy.deepcopy(document["paths"]["/v1/orgs/{org_id}/datasets/{dataset_id}"]["get"]["responses"]["200"])
+
+
+def _new_update_field(document: dict[str, Any]) -> None:
+    operation = document["paths"]["/v1/orgs/{org_id}/datasets/{dataset_id}"]["patch"]
+    operation["requestBody"]["content"]["application/json"]["schema"]["properties"]["tags"] = {
+        "anyOf": [{"type": "string"}, {"type": "null"}]
+    }
+
+
 @pytest.mark.parametrize(
     ("change", "named"),
     [
+        (_import_takes_json_lines, ["datasets.import: takes ['application/jsonl', 'text/csv']"]),
+        (_export_takes_a_new_format, ["sync datasets.export_file(format): ", "is not Literal['jsonl', 'csv', 'parquet']"]),
+        (_delete_answers_the_dataset, ["datasets.delete: success statuses [200, 204]"]),
+        (_new_update_field, ["sync datasets.update: the document's parameter tags is not an argument"]),
         (_without_cursor, ["DatasetPage.next_cursor: in DatasetPage, not in the document", "argument cursor is not a parameter"]),
         (_nullable_name, ["Dataset.name: the document allows null"]),
         (_new_source, ["Dataset.source: Literal"]),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable, Mapping
+import os
+import tempfile
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Mapping
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -11,19 +13,24 @@ import httpx
 
 from . import _operations as ops
 from ._core import DEFAULT_TIMEOUT, Call, ClientConfig, Wait, exchange
+from ._core import LineSplitter
 from ._models import (
+    UNSET,
     ApiToken,
+    AppendedSamples,
     CatalogPage,
     CreatedToken,
     Dataset,
     DatasetFacets,
     DatasetPage,
     DatasetSource,
+    FileFormat,
     InstallResult,
     NewSample,
     SamplePage,
     TokenKind,
     TokenPage,
+    Unset,
     Whoami,
 )
 
@@ -116,7 +123,12 @@ class AsyncZnyx:
                     continue
                 request = step.build(self._http, self._config.timeout)
                 try:
-                    response = await self._http.send(request)
+                    response = await self._http.send(request, stream=step.stream)
+                    if step.stream and not response.is_success:
+                        try:
+                            await response.aread()  # an error answer is read whole, as any other
+                        finally:
+                            await response.aclose()
                 except httpx.RequestError as error:
                     step = steps.send(error)
                 else:
@@ -240,6 +252,112 @@ class AsyncDatasets:
         """``GET /v1/orgs/{org_id}/datasets/{dataset_id}/samples``: one page of rows, in order
         (``limit`` 1–1000, default 100)."""
         return await self._client._run(ops.samples(org_id, dataset_id, limit=limit, offset=offset))
+
+    async def update(
+        self,
+        org_id: str,
+        dataset_id: str,
+        *,
+        name: str | None = None,
+        description: str | None | Unset = UNSET,
+        category: str | None | Unset = UNSET,
+        is_public: bool | None = None,
+    ) -> Dataset:
+        """``PATCH /v1/orgs/{org_id}/datasets/{dataset_id}``: changes what is given (at least one);
+        ``description=None`` and ``category=None`` clear them. Customer datasets only (403)."""
+        return await self._client._run(
+            ops.update(org_id, dataset_id, name=name, description=description, category=category, is_public=is_public)
+        )
+
+    async def delete(self, org_id: str, dataset_id: str) -> None:
+        """``DELETE /v1/orgs/{org_id}/datasets/{dataset_id}``: the dataset and its samples, at once
+        (a 404 from then on, also for deleting it again)."""
+        await self._client._run(ops.delete(org_id, dataset_id))
+
+    async def append_samples(
+        self, org_id: str, dataset_id: str, samples: Iterable[NewSample | Mapping[str, Any]]
+    ) -> AppendedSamples:
+        """``POST /v1/orgs/{org_id}/datasets/{dataset_id}/samples``: 1 to 10,000 rows after the
+        existing ones, all or nothing. For more, use :meth:`import_samples`."""
+        return await self._client._run(ops.append_samples(org_id, dataset_id, samples))
+
+    async def import_samples(
+        self,
+        org_id: str,
+        dataset_id: str,
+        samples: Iterable[NewSample | Mapping[str, Any]] | AsyncIterable[NewSample | Mapping[str, Any]],
+    ) -> AppendedSamples:
+        """``POST …/import`` of samples from any iterable or async iterable, sent as NDJSON while
+        it produces them; all or nothing (a bad one is a 422 at ``("body", <its number>, …)``)."""
+        return await self._client._run(
+            ops.import_content(org_id, dataset_id, ops.async_ndjson_chunks(samples), "jsonl")
+        )
+
+    async def import_file(
+        self, org_id: str, dataset_id: str, file: ops.AsyncFileSource, *, format: FileFormat | None = None
+    ) -> AppendedSamples:
+        """``POST …/import`` of an NDJSON or CSV file, streamed as it is read (in a worker thread):
+        as :meth:`Datasets.import_file <znyx.Datasets.import_file>`, and async iterables too."""
+        chunks = ops.async_file_chunks(file)
+        try:
+            return await self._client._run(
+                ops.import_content(org_id, dataset_id, chunks, ops.file_format(file, format))
+            )
+        finally:
+            await chunks.aclose()
+
+    async def export(self, org_id: str, dataset_id: str) -> AsyncGenerator[NewSample, None]:
+        """``GET …/export``: every stored sample in order, parsed as the JSONL arrives (constant
+        memory); an async iterator. A transfer cut short raises :class:`~znyx.ZnyxNetworkError`.
+        ``await aclose()`` it to stop early."""
+        download = await self._client._run(ops.export(org_id, dataset_id, "jsonl"))
+        try:
+            lines = LineSplitter()
+            number = 0
+            async for chunk in download.achunks():
+                for line in lines.feed(chunk):
+                    number += 1
+                    if line.strip():
+                        yield ops.exported_sample(download, line, number)
+            for line in lines.end():
+                number += 1
+                if line.strip():
+                    yield ops.exported_sample(download, line, number)
+        finally:
+            await download.aclose()
+
+    async def export_file(
+        self, org_id: str, dataset_id: str, destination: ops.Destination, *, format: FileFormat | None = None
+    ) -> int:
+        """``GET …/export`` written as it arrives to a path (replaced only once the whole file has
+        arrived) or a binary file; as :meth:`Datasets.export_file <znyx.Datasets.export_file>`.
+        Writes to a path happen in a worker thread. Returns the number of bytes written."""
+        download = await self._client._run(ops.export(org_id, dataset_id, format))
+        try:
+            if not isinstance(destination, (str, os.PathLike)):
+                written = 0
+                async for chunk in download.achunks():
+                    destination.write(chunk)
+                    written += len(chunk)
+                return written
+            target = os.fspath(destination)
+            fd, partial = tempfile.mkstemp(dir=os.path.dirname(target) or ".", prefix=".znyx-export-", suffix=".part")
+            try:
+                written = 0
+                file = os.fdopen(fd, "wb")
+                try:
+                    async for chunk in download.achunks():
+                        await asyncio.to_thread(file.write, chunk)
+                        written += len(chunk)
+                finally:
+                    await asyncio.to_thread(file.close)
+                os.replace(partial, target)
+            except BaseException:
+                os.unlink(partial)
+                raise
+            return written
+        finally:
+            await download.aclose()
 
 
 class AsyncTokens:

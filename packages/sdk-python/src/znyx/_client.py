@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -11,19 +13,24 @@ import httpx
 
 from . import _operations as ops
 from ._core import DEFAULT_TIMEOUT, Call, ClientConfig, Wait, exchange
+from ._core import LineSplitter
 from ._models import (
+    UNSET,
     ApiToken,
+    AppendedSamples,
     CatalogPage,
     CreatedToken,
     Dataset,
     DatasetFacets,
     DatasetPage,
     DatasetSource,
+    FileFormat,
     InstallResult,
     NewSample,
     SamplePage,
     TokenKind,
     TokenPage,
+    Unset,
     Whoami,
 )
 
@@ -115,7 +122,12 @@ class Znyx:
                     continue
                 request = step.build(self._http, self._config.timeout)
                 try:
-                    response = self._http.send(request)
+                    response = self._http.send(request, stream=step.stream)
+                    if step.stream and not response.is_success:
+                        try:
+                            response.read()  # an error answer is read whole, as any other
+                        finally:
+                            response.close()
                 except httpx.RequestError as error:
                     step = steps.send(error)
                 else:
@@ -238,6 +250,107 @@ class Datasets:
         """``GET /v1/orgs/{org_id}/datasets/{dataset_id}/samples``: one page of rows, in order
         (``limit`` 1–1000, default 100)."""
         return self._client._run(ops.samples(org_id, dataset_id, limit=limit, offset=offset))
+
+    def update(
+        self,
+        org_id: str,
+        dataset_id: str,
+        *,
+        name: str | None = None,
+        description: str | None | Unset = UNSET,
+        category: str | None | Unset = UNSET,
+        is_public: bool | None = None,
+    ) -> Dataset:
+        """``PATCH /v1/orgs/{org_id}/datasets/{dataset_id}``: changes what is given (at least one);
+        ``description=None`` and ``category=None`` clear them. Customer datasets only (403)."""
+        return self._client._run(
+            ops.update(org_id, dataset_id, name=name, description=description, category=category, is_public=is_public)
+        )
+
+    def delete(self, org_id: str, dataset_id: str) -> None:
+        """``DELETE /v1/orgs/{org_id}/datasets/{dataset_id}``: the dataset and its samples, at once
+        (a 404 from then on, also for deleting it again)."""
+        self._client._run(ops.delete(org_id, dataset_id))
+
+    def append_samples(
+        self, org_id: str, dataset_id: str, samples: Iterable[NewSample | Mapping[str, Any]]
+    ) -> AppendedSamples:
+        """``POST /v1/orgs/{org_id}/datasets/{dataset_id}/samples``: 1 to 10,000 rows after the
+        existing ones, all or nothing (a bad one is a 422 naming its index). For more, use
+        :meth:`import_samples`."""
+        return self._client._run(ops.append_samples(org_id, dataset_id, samples))
+
+    def import_samples(
+        self, org_id: str, dataset_id: str, samples: Iterable[NewSample | Mapping[str, Any]]
+    ) -> AppendedSamples:
+        """``POST /v1/orgs/{org_id}/datasets/{dataset_id}/import`` of samples from any iterable (a
+        generator, say), sent as NDJSON while it produces them: memory stays flat whatever their
+        number. All or nothing: a bad one is a 422 at ``("body", <its number from 1>, field…)``."""
+        return self._client._run(ops.import_content(org_id, dataset_id, ops.ndjson_chunks(samples), "jsonl"))
+
+    def import_file(
+        self, org_id: str, dataset_id: str, file: ops.FileSource, *, format: FileFormat | None = None
+    ) -> AppendedSamples:
+        """``POST …/import`` of an NDJSON or CSV file, streamed as it is read: a path, an open file,
+        ``bytes``, or an iterable of chunks or lines (sent as they are). ``format`` is ``jsonl`` or
+        ``csv``; by default ``csv`` for a name ending in ``.csv``, else ``jsonl``."""
+        chunks = ops.file_chunks(file)
+        try:
+            return self._client._run(ops.import_content(org_id, dataset_id, chunks, ops.file_format(file, format)))
+        finally:
+            chunks.close()  # a path's file is closed even when the upload ended early
+
+    def export(self, org_id: str, dataset_id: str) -> Generator[NewSample, None, None]:
+        """``GET /v1/orgs/{org_id}/datasets/{dataset_id}/export``: every stored sample in order,
+        parsed as the JSONL arrives (constant memory). Nothing is sent until the first sample is
+        asked for; a transfer cut short raises :class:`~znyx.ZnyxNetworkError`. ``close()`` it to
+        stop early (its connection is released at once)."""
+        download = self._client._run(ops.export(org_id, dataset_id, "jsonl"))
+        try:
+            lines = LineSplitter()
+            number = 0
+            for chunk in download.chunks():
+                for line in lines.feed(chunk):
+                    number += 1
+                    if line.strip():
+                        yield ops.exported_sample(download, line, number)
+            for line in lines.end():
+                number += 1
+                if line.strip():
+                    yield ops.exported_sample(download, line, number)
+        finally:
+            download.close()
+
+    def export_file(
+        self, org_id: str, dataset_id: str, destination: ops.Destination, *, format: FileFormat | None = None
+    ) -> int:
+        """``GET …/export`` written as it arrives, byte for byte, to ``destination``: a path
+        (replaced only once the whole file has arrived; nothing is left of a transfer cut short) or
+        a binary file open for writing. ``format`` is ``jsonl`` (the default) or ``csv``. Returns
+        the number of bytes written."""
+        download = self._client._run(ops.export(org_id, dataset_id, format))
+        try:
+            if not isinstance(destination, (str, os.PathLike)):
+                written = 0
+                for chunk in download.chunks():
+                    destination.write(chunk)
+                    written += len(chunk)
+                return written
+            target = os.fspath(destination)
+            fd, partial = tempfile.mkstemp(dir=os.path.dirname(target) or ".", prefix=".znyx-export-", suffix=".part")
+            try:
+                written = 0
+                with os.fdopen(fd, "wb") as file:
+                    for chunk in download.chunks():
+                        file.write(chunk)
+                        written += len(chunk)
+                os.replace(partial, target)
+            except BaseException:
+                os.unlink(partial)
+                raise
+            return written
+        finally:
+            download.close()
 
 
 class Tokens:

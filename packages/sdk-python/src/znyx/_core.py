@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Generator, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar, Union
+from typing import Any, Generic, Literal, TypeVar, Union
 from urllib.parse import quote, urlencode
 
 import httpx
@@ -28,13 +28,14 @@ from ._errors import (
     error_class_for_status,
 )
 from ._models import Model, ModelError
-from ._retry import RetryPolicy, parse_retry_after
+from ._retry import IDEMPOTENT_METHODS, RetryPolicy, parse_retry_after
 from ._version import __version__
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
     "Call",
+    "Download",
     "ClientConfig",
     "Endpoint",
     "RequestSpec",
@@ -105,8 +106,8 @@ class Endpoint:
     """Where it is on a client, e.g. ``datasets.list``."""
     success: frozenset[int]
     """The success statuses the document lists."""
-    model: type[Model]
-    """The schema of the success body."""
+    model: type[Model] | None
+    """The schema of the success body (of each line, for a streamed one); ``None`` when it has none."""
 
 
 _NO_BODY: Any = object()
@@ -123,6 +124,13 @@ class Call(Generic[T]):
     path_params: Mapping[str, str]
     query: tuple[tuple[str, str], ...] = ()
     body: Any = _NO_BODY
+    """A JSON body."""
+    content: Iterable[bytes] | AsyncIterable[bytes] | None = None
+    """A streamed body (sent chunked, as it is produced), of ``content_type``; never retried."""
+    content_type: str | None = None
+    answer: Literal["json", "empty", "stream"] = "json"
+    """How a success answer is read: its JSON body; none (``read`` gets ``None``); or not at all
+    (``read`` gets the open :class:`Download`, which the caller reads and closes)."""
 
 
 @dataclass(frozen=True)
@@ -133,7 +141,10 @@ class RequestSpec:
     url: str
     params: tuple[tuple[str, str], ...]
     headers: tuple[tuple[str, str], ...] = field(repr=False)  # Authorization among them
-    content: bytes | None = field(repr=False)
+    content: bytes | Iterable[bytes] | AsyncIterable[bytes] | None = field(repr=False)
+    stream: bool = False
+    """Whether the answer is streamed: the driver sends with ``stream=True`` and reads (and closes)
+    an error answer itself before handing it over."""
 
     def build(self, http: httpx.Client | httpx.AsyncClient, timeout: httpx.Timeout) -> httpx.Request:
         """The ``httpx.Request``, built by the client that sends it (so its own defaults apply)."""
@@ -166,6 +177,10 @@ def exchange(config: ClientConfig, call: Call[T]) -> Generator[Step, Outcome, T]
         outcome = yield spec
         if isinstance(outcome, httpx.Response):
             if outcome.is_success:
+                if call.answer == "stream":
+                    return call.read(outcome.status_code, Download(outcome, spec, config.timeout))
+                if call.answer == "empty":
+                    return call.read(outcome.status_code, None)
                 return _read_success(call, spec, outcome)
             api_error = _api_error(spec, outcome)
             delay = retry.after_status(spec.method, attempt, outcome.status_code, api_error.retry_after)
@@ -174,7 +189,7 @@ def exchange(config: ClientConfig, call: Call[T]) -> Generator[Step, Outcome, T]
         elif isinstance(outcome, httpx.RequestError):
             delay = retry.after_network_error(spec.method, attempt)
             if delay is None:
-                raise _network_error(spec, outcome, config.timeout) from outcome
+                raise _network_error(spec, outcome, config.timeout, uploading=call.content is not None) from outcome
         else:  # pragma: no cover - a driver bug
             raise TypeError(f"exchange expected an httpx.Response or httpx.RequestError, got {outcome!r}")
         yield Wait(delay)
@@ -188,16 +203,25 @@ def _request_spec(config: ClientConfig, call: Call[Any]) -> RequestSpec:
         # Quoted whole, so an id can never move the request to another path.
         path = path.replace("{" + name + "}", quote(str(value), safe=""))
     headers = config.headers
-    content = None
+    content: bytes | Iterable[bytes] | AsyncIterable[bytes] | None = None
     if call.body is not _NO_BODY:
         content = _json_bytes(call.body)
         headers = (*headers, ("Content-Type", "application/json"))
+    elif call.content is not None:
+        if endpoint.method in IDEMPOTENT_METHODS:  # pragma: no cover - a bug of an operation
+            raise TypeError("a streamed body could not be sent again on a retry")
+        content = call.content
+        headers = (*headers, ("Content-Type", call.content_type or "application/octet-stream"))
+    if call.answer == "stream":
+        # The answer is not JSON: accept what the operation streams.
+        headers = tuple((k, "*/*") if k == "Accept" else (k, v) for k, v in headers)
     return RequestSpec(
         method=endpoint.method,
         url=config.base_url + path,
         params=call.query,
         headers=headers,
         content=content,
+        stream=call.answer == "stream",
     )
 
 
@@ -250,8 +274,22 @@ def _api_error(spec: RequestSpec, response: httpx.Response) -> ZnyxApiError:
     )
 
 
-def _network_error(spec: RequestSpec, error: httpx.RequestError, timeout: httpx.Timeout) -> ZnyxNetworkError:
+def _network_error(
+    spec: RequestSpec, error: httpx.RequestError, timeout: httpx.Timeout, *, uploading: bool = False
+) -> ZnyxNetworkError:
     where = f"ZNYX API {spec.method} {spec.display_url}"
+    if uploading and isinstance(error, httpx.WriteError):
+        # The API answers an import at its first bad line (or past its size limit) without reading
+        # the rest, then closes the connection. httpcore 0.16 (Debian 12's) never reads an answer
+        # after a failed write; httpcore 0.17.3 and later try to, so there the 422 (or 413) may
+        # come through instead.
+        return ZnyxNetworkError(
+            f"{where} failed: the server closed the connection before the upload ended "
+            f"({type(error).__name__}: {error}); it does so when it refuses a body early — at its "
+            "first bad line, or past its size limit — and nothing was written",
+            method=spec.method,
+            url=spec.display_url,
+        )
     if isinstance(error, httpx.TimeoutException):
         phase = {
             httpx.ConnectTimeout: timeout.connect,
@@ -293,3 +331,70 @@ def comma_list(value: str | Iterable[str] | None) -> str | None:
         return value or None
     joined = ",".join(value)
     return joined or None
+
+
+# --- streamed answers ----------------------------------------------------------------------------
+
+
+class Download:
+    """An open streamed success answer (export): its body as lines or chunks, read as it arrives.
+
+    A transfer cut short (the connection broke, or the server ended it early) raises a
+    :class:`ZnyxNetworkError`, never a quiet end. Whoever reads it closes it (:meth:`close` or
+    :meth:`aclose`), also when they stop early.
+    """
+
+    def __init__(self, response: httpx.Response, spec: RequestSpec, timeout: httpx.Timeout) -> None:
+        self.response = response
+        self._spec = spec
+        self._timeout = timeout
+
+    @property
+    def url(self) -> str:
+        return self._spec.display_url
+
+    def chunks(self) -> Iterator[bytes]:
+        try:
+            yield from self.response.iter_bytes()
+        except httpx.RequestError as error:
+            raise _network_error(self._spec, error, self._timeout) from error
+
+    async def achunks(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self.response.aiter_bytes():
+                yield chunk
+        except httpx.RequestError as error:
+            raise _network_error(self._spec, error, self._timeout) from error
+
+    def close(self) -> None:
+        self.response.close()
+
+    async def aclose(self) -> None:
+        await self.response.aclose()
+
+    def unreadable(self, problem: str) -> ZnyxResponseError:
+        return ZnyxResponseError(
+            f"ZNYX API {self._spec.method} {self._spec.display_url} -> {self.response.status_code}: {problem}",
+            status=self.response.status_code,
+            method=self._spec.method,
+            url=self._spec.display_url,
+            request_id=self.response.headers.get("x-request-id"),
+        )
+
+
+class LineSplitter:
+    """Bytes in, whole lines out: split on LF only (a JSON string may hold U+2028, U+0085 or a
+    CR, which ``str.splitlines`` would split on)."""
+
+    def __init__(self) -> None:
+        self._rest = b""
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        data = self._rest + chunk
+        lines = data.split(b"\n")
+        self._rest = lines.pop()
+        return lines
+
+    def end(self) -> list[bytes]:
+        rest, self._rest = self._rest, b""
+        return [rest] if rest else []

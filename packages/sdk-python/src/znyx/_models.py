@@ -22,7 +22,9 @@ from datetime import datetime, timezone
 from typing import Any, ClassVar, Literal, TypeVar, Union
 
 __all__ = [
+    "UNSET",
     "ApiToken",
+    "AppendedSamples",
     "CatalogEntry",
     "CatalogPage",
     "CategoryCount",
@@ -31,6 +33,7 @@ __all__ = [
     "DatasetFacets",
     "DatasetPage",
     "DatasetSource",
+    "FileFormat",
     "InstallResult",
     "Model",
     "ModelError",
@@ -42,6 +45,7 @@ __all__ = [
     "TokenKind",
     "TokenPage",
     "TrustLevel",
+    "Unset",
     "ValidationIssue",
     "Whoami",
     "WhoamiOrg",
@@ -52,6 +56,32 @@ DatasetSource = Literal["znyx_sample", "industry_standard", "customer"]
 TrustLevel = Literal["verified", "reviewed", "unverified"]
 TokenKind = Literal["runtime", "ci", "admin"]
 Scope = Literal["read", "write", "admin"]
+FileFormat = Literal["jsonl", "csv"]
+"""The file formats of import and export: NDJSON (``jsonl``) or CSV."""
+
+
+class Unset:
+    """The type of :data:`UNSET`: an argument left out of the request, where ``None`` is sent as
+    ``null`` (``datasets.update``'s ``description`` and ``category``, which ``None`` clears)."""
+
+    _instance: ClassVar[Unset | None] = None
+
+    def __new__(cls) -> Unset:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __reduce__(self) -> str:
+        return "UNSET"
+
+
+UNSET = Unset()
 
 M = TypeVar("M", bound="Model")
 
@@ -296,7 +326,8 @@ class ValidationIssue(Model):
 
 @dataclass(frozen=True, slots=True)
 class NewSample(Model):
-    """A row to store with :meth:`datasets.create <znyx.Datasets.create>` (schema ``NewSample``)."""
+    """A row to store with :meth:`datasets.create <znyx.Datasets.create>`, ``append_samples`` or
+    ``import_samples``, and a row as ``export`` reads it (schema ``NewSample``)."""
 
     input: str
     expected_output: str | None = None
@@ -305,6 +336,16 @@ class NewSample(Model):
     def to_dict(self) -> dict[str, Any]:
         # Unset optional fields are left out, so the API's defaults apply.
         return {name: value for name, value in Model.to_dict(self).items() if value is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class AppendedSamples(Model):
+    """What append and import answer (schema ``AppendedSamples``)."""
+
+    added: int
+    """Rows appended by this call."""
+    sample_count: int
+    """The dataset's ``sample_count`` after it."""
 
 
 @dataclass(frozen=True, slots=True)
