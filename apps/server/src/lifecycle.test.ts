@@ -4,7 +4,9 @@
  * follow at once.
  */
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '@znyx/api';
 import { TEST_ENGINES } from '@znyx/db/testing';
@@ -617,6 +619,34 @@ describe.each(TEST_ENGINES)('over %s', (engine) => {
       expect((await importInto(org, dataset.id, '', 'text/csv')).status).toBe(422);
       // An empty NDJSON body adds nothing.
       expect((await importInto(org, dataset.id, '')).body).toEqual({ added: 0, sample_count: 0 });
+    });
+
+    it('reads a small body that is still arriving behind a refusal, so the client gets the 403, not a reset', async () => {
+      const org = await newOrg();
+      const sample = await sampleDatasetOf(org);
+      const url = new URL(server.url);
+      const body = '{"input": "no"}\n';
+      const socket = connect(Number(url.port), url.hostname);
+      await once(socket, 'connect');
+      let received = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        received += chunk;
+      });
+      // Headers first, the body a moment later, as most clients send them.
+      socket.write(
+        `POST ${org.path}/datasets/${sample.id}/import HTTP/1.1\r\nHost: ${url.host}\r\n` +
+          `Authorization: Bearer ${org.ci}\r\nContent-Type: application/x-ndjson\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(received).toBe('');
+      socket.write(body);
+      while (!received.includes('\r\n\r\n') || !received.includes('}')) await once(socket, 'data');
+      socket.destroy();
+      expect(received).toMatch(/^HTTP\/1\.1 403 /);
+      // The body was read to its end: the connection could have served another request.
+      expect(received.toLowerCase()).not.toContain('connection: close');
     });
 
     it('refuses a body announced over 1 GiB with a 413 before reading it', async () => {

@@ -52,7 +52,7 @@ export function transferRoutes(deps: TransferDeps): express.Router {
       });
       res.status(201).json({ added: appended.added, sample_count: appended.sampleCount });
     } catch (error) {
-      failed(req, res, error, 'datasets.import');
+      await failed(req, res, error, 'datasets.import');
     }
   });
 
@@ -89,7 +89,7 @@ export function transferRoutes(deps: TransferDeps): express.Router {
       res.end();
     } catch (error) {
       if (!started) {
-        failed(req, res, error, 'datasets.export');
+        await failed(req, res, error, 'datasets.export');
         return;
       }
       // The status is sent already: the client sees the transfer cut short, never a complete-looking file.
@@ -101,11 +101,49 @@ export function transferRoutes(deps: TransferDeps): express.Router {
   return router;
 }
 
-function failed(req: Request, res: Response, error: unknown, procedure: string): void {
+/** What is read, at most, of a body still arriving behind a refusal, before the answer goes out. */
+const REFUSED_BODY_DRAIN_BYTES = 1024 * 1024;
+const REFUSED_BODY_DRAIN_MS = 2_000;
+
+async function failed(req: Request, res: Response, error: unknown, procedure: string): Promise<void> {
   recordCallError(req, asTrpcError(error), procedure);
+  // A client still sending a small body reads the answer rather than a reset connection.
+  await drainRefusedBody(req);
   // A body not read to its end is not read at all: the connection closes after the answer.
   if (!req.complete) res.setHeader('Connection', 'close');
   sendError(res, error);
+}
+
+/**
+ * Reads and drops what is left of a refused request body, up to REFUSED_BODY_DRAIN_BYTES or
+ * REFUSED_BODY_DRAIN_MS. Closing a connection with unread data in it resets it, and a client
+ * that is still writing (most send the headers first, then the body) would see the reset, not
+ * the 403 or 422; past the bound the answer goes out and the connection closes.
+ */
+function drainRefusedBody(req: Request): Promise<void> {
+  if (req.complete || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let left = REFUSED_BODY_DRAIN_BYTES;
+    const done = () => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', done);
+      req.off('close', done);
+      req.off('error', done);
+      req.pause();
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      left -= chunk.length;
+      if (left <= 0) done();
+    };
+    const timer = setTimeout(done, REFUSED_BODY_DRAIN_MS);
+    req.on('data', onData);
+    req.once('end', done);
+    req.once('close', done);
+    req.once('error', done);
+    req.resume();
+  });
 }
 
 function asTrpcError(error: unknown): TRPCError {
