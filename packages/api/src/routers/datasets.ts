@@ -23,7 +23,7 @@ import {
 } from '../schemas/datasets';
 import { installFromCatalog, listCatalog, samplesNotice } from '../services/catalog';
 import { type CursorFilters, decodeCursor, encodeCursor } from '../services/cursor';
-import { DATASET_NOT_FOUND, editableDataset } from '../services/datasets';
+import { DATASET_NOT_FOUND, editableDataset, toNewSample } from '../services/datasets';
 import { requireOrgAccess } from '../services/tokens';
 import { authedProcedure, router } from '../trpc';
 
@@ -202,11 +202,7 @@ export const datasetsRouter = router({
           source: 'customer',
           isPublic: input.is_public,
           createdBy: ctx.actor.tokenId,
-          samples: input.samples.map((sample) => ({
-            input: sample.input,
-            expectedOutput: sample.expected_output ?? null,
-            metadata: sample.metadata ?? null,
-          })),
+          samples: input.samples.map(toNewSample),
         },
       ]);
       if (!dataset) throw new Error('insertDatasets returned no dataset');
@@ -329,11 +325,7 @@ export const datasetsRouter = router({
       const appended = await ctx.store.appendSamples(
         input.org_id,
         input.dataset_id,
-        input.samples.map((sample) => ({
-          input: sample.input,
-          expectedOutput: sample.expected_output ?? null,
-          metadata: sample.metadata ?? null,
-        })),
+        input.samples.map(toNewSample),
       );
       if (!appended) throw ApiError.notFound(NOT_FOUND);
       ctx.response.status = 201;

@@ -1,5 +1,7 @@
-import type { DatasetRecord, Store } from '@znyx/db';
+import type { DatasetRecord, NewSample, Store } from '@znyx/db';
+import type { z } from 'zod';
 import { ApiError } from '../errors';
+import type { NewSampleInput } from '../schemas/datasets';
 
 export const DATASET_NOT_FOUND = 'Dataset not found';
 export const READ_ONLY_DATASET =
@@ -17,4 +19,13 @@ export async function editableDataset(store: Store, orgId: string, id: string): 
   const dataset = await findDataset(store, orgId, id);
   if (dataset.source !== 'customer') throw ApiError.forbidden(READ_ONLY_DATASET);
   return dataset;
+}
+
+/** A sample as the API takes it (create, append, import), as the store takes it. */
+export function toNewSample(sample: z.output<typeof NewSampleInput>): NewSample {
+  return {
+    input: sample.input,
+    expectedOutput: sample.expected_output ?? null,
+    metadata: sample.metadata ?? null,
+  };
 }

@@ -5,7 +5,7 @@ import type { Context } from '../context';
 import { ApiError, fromStoreError, toValidationIssues, type ValidationIssue } from '../errors';
 import { inspectInput } from '../input-guard';
 import { DatasetId, NewSampleInput, OrgId } from '../schemas/datasets';
-import { editableDataset, findDataset } from './datasets';
+import { DATASET_NOT_FOUND, editableDataset, findDataset, toNewSample } from './datasets';
 import type { Actor } from './tokens';
 import { requireOrgAccess } from './tokens';
 
@@ -102,7 +102,7 @@ export async function importIntoDataset(
   const text = decodeUtf8(limitBytes(input.body, MAX_IMPORT_BYTES, input.onProgress));
   const samples = input.format === 'csv' ? csvSamples(text) : ndjsonSamples(text);
   const appended = await store.importSamples(input.orgId, input.datasetId, batches(samples, IMPORT_BATCH));
-  if (!appended) throw ApiError.notFound('Dataset not found');
+  if (!appended) throw ApiError.notFound(DATASET_NOT_FOUND);
   return appended;
 }
 
@@ -320,11 +320,7 @@ function toSample(value: unknown, line: number): NewSample {
     }));
     throw ApiError.validation(issues);
   }
-  return {
-    input: parsed.data.input,
-    expectedOutput: parsed.data.expected_output ?? null,
-    metadata: parsed.data.metadata ?? null,
-  };
+  return toNewSample(parsed.data);
 }
 
 /** NDJSON: one sample object per line (`\n` or `\r\n`); blank lines skipped. */
