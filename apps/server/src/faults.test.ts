@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server as NetServer, type Socket, connect as tcpConnect } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { createAnswerCache } from '@znyx/api';
 import { openStore } from '@znyx/db';
 import { createTestDatabase, type TestDatabase } from '@znyx/db/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -111,7 +112,8 @@ beforeAll(async () => {
     poolSize: 3,
   });
   const logger = createLogger('silent');
-  running = await startServer({ store, logger, host: '127.0.0.1', port: 0 });
+  // With the answer cache on, as in production: a kept answer meets the fault too.
+  running = await startServer({ store, logger, host: '127.0.0.1', port: 0, answers: createAnswerCache(8) });
   tokens = await createOrgWithTokens(store, 'Faulty');
 });
 
@@ -123,6 +125,8 @@ afterAll(async () => {
 });
 
 const listPath = () => `/v1/orgs/${tokens.org.id}/datasets`;
+/** Listed once while the database answers, so its answer is kept when the fault comes. */
+const keptListPath = () => `${listPath()}?limit=7`;
 const trpcListPath = () =>
   `/trpc/datasets.list?input=${encodeURIComponent(JSON.stringify({ org_id: tokens.org.id }))}`;
 
@@ -155,6 +159,7 @@ describe('PostgreSQL behind a TCP proxy', () => {
     const list = await timedGet(listPath(), bearer(tokens.runtime));
     expect(list.status, list.text).toBe(200);
     expect(list.body.total).toBe(6);
+    expect((await timedGet(keptListPath(), bearer(tokens.runtime))).status).toBe(200);
     expect((await timedGet('/readyz')).status).toBe(200);
   });
 
@@ -164,7 +169,12 @@ describe('PostgreSQL behind a TCP proxy', () => {
     });
 
     it('answers List Datasets with a quick 503 and Retry-After, every time', async () => {
-      for (let i = 0; i < 5; i++) await expectUnavailable(listPath(), bearer(tokens.runtime));
+      // A URL never answered, so no kept answer stands in for the procedure.
+      for (let i = 0; i < 5; i++) await expectUnavailable(`${listPath()}?limit=3`, bearer(tokens.runtime));
+    });
+
+    it('answers a List whose answer is kept with the same 503: the kept answer needs the database too', async () => {
+      for (let i = 0; i < 3; i++) await expectUnavailable(keptListPath(), bearer(tokens.runtime));
     });
 
     it('gives tRPC callers HTTP 503 with SERVICE_UNAVAILABLE', async () => {
