@@ -1,3 +1,5 @@
+// First: V8 settings that must hold before the rest is loaded.
+import './v8-flags';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
