@@ -1,8 +1,8 @@
 /**
  * `pnpm --filter @znyx/server bench:import-export`: importing and exporting a million samples.
  *
- * For each engine, the production bundle (`node apps/server/dist/main.mjs`, built first when
- * missing) serves a fresh database; one org holds 1,000 datasets. Measured:
+ * For each engine, the production bundle (`node apps/server/dist/main.mjs` with the node options of
+ * `pnpm start`, built first when missing) serves a fresh database; one org holds 1,000 datasets. Measured:
  * - Import: a 1,000,000-line NDJSON file (~300 MB) streamed to `POST …/import`: rows/s, and the
  *   server's RSS growth over its RSS before (sampled from /proc every 50 ms);
  * - List Datasets meanwhile, one request after another on one connection (answer cache off, so
@@ -36,6 +36,7 @@ import { createOrgWithAdminToken } from '@znyx/api';
 import { type NewSample, openStore, type PgStoreOptions } from '@znyx/db';
 import { createTestDatabase, type TestDatabase } from '@znyx/db/testing';
 import { generateDemoDatasets } from '../src/demo-data';
+import { productionNodeOptions } from './production-command';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
@@ -110,7 +111,7 @@ interface Running {
 }
 
 async function startServer(databaseUrl: string): Promise<Running> {
-  const child = spawn(process.execPath, [BUNDLE], {
+  const child = spawn(process.execPath, [...productionNodeOptions(), BUNDLE], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

@@ -6,7 +6,7 @@
  * Load: wrk, 50 connections, the server pinned to CPU 0 and wrk to CPU 1, a mix of five
  * requests in turn (no filter, source=customer, categories=jailbreak,pii, both, offset at 90 %
  * of the org's 1,000 datasets). Servers: the reference; the product's production bundle
- * (`node apps/server/dist/main.mjs`, what `pnpm start` runs) with its answer cache on
+ * (`node apps/server/dist/main.mjs` with the node options of `pnpm start`, read from its script) with its answer cache on
  * (the default) and off (RESPONSE_CACHE_MB=0); and the same two over PostgreSQL.
  * Then the flatness table: one connection, p50, an org of 100,000 datasets against one of
  * 1,000, first page and a page at 90 % depth reached by cursor, on both engines.
@@ -24,6 +24,7 @@ import { createOrgWithAdminToken, installFromCatalog } from '@znyx/api';
 import { CATALOG, openStore, type Store } from '@znyx/db';
 import { createTestDatabase, type TestDatabase } from '@znyx/db/testing';
 import { generateDemoDatasets } from '../src/demo-data';
+import { productionNodeOptions } from './production-command';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = 2;
@@ -101,10 +102,21 @@ async function withServer<T>(
 
 /** Starts a server pinned to CPU 0 and waits for its "listening" line; its logs are drained. */
 async function startPinned(entry: string, env: Record<string, string>): Promise<Running> {
-  const child: ChildProcess = spawn('taskset', ['-c', '0', process.execPath, entry], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    'taskset',
+    ['-c', '0', process.execPath, ...(entry === BUNDLE ? productionNodeOptions() : []), entry],
+    {
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'info',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     let buffered = '';
