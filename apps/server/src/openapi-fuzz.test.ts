@@ -243,7 +243,10 @@ function streamMutations(): fc.Arbitrary<Mutation>[] {
     fc
       .constantFrom('{"input":', '{"input":1}', '[]', '{"input":"x","extra":1}', '{"input":"a\\u0000"}')
       .map((line) => (d: Draft) => {
-        const lines = (d.rawBody?.toString('utf8') ?? '').split('\n').filter(Boolean);
+        // The lines before it are kept only where they are NDJSON: a CSV body's header line
+        // would itself be the first bad line.
+        const earlier = d.contentType === 'application/x-ndjson' ? d.rawBody?.toString('utf8') : undefined;
+        const lines = (earlier ?? '').split('\n').filter(Boolean);
         const at = lines.length + 1;
         d.contentType = 'application/x-ndjson';
         d.rawBody = Buffer.from(`${[...lines, line].join('\n')}\n`);
