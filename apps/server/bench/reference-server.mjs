@@ -33,7 +33,10 @@ function statementsFor(hasSource, categoryCount) {
     const clause = where.join(' AND ');
     found = {
       count: db.prepare(`SELECT count(*) AS n FROM datasets WHERE ${clause}`).pluck(),
-      page: db.prepare(`SELECT ${COLUMNS} FROM datasets WHERE ${clause} ${ORDER} LIMIT ? OFFSET ?`),
+      // LIMIT and OFFSET behind a CAST: bare, SQLite prepares the statement again on every run.
+      page: db.prepare(
+        `SELECT ${COLUMNS} FROM datasets WHERE ${clause} ${ORDER} LIMIT CAST(? AS BIGINT) OFFSET CAST(? AS BIGINT)`,
+      ),
     };
     statements.set(key, found);
   }

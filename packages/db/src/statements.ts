@@ -10,6 +10,16 @@ import type { DatasetRecord, DatasetRow, DatasetSource, OrgRecord, SampleRecord,
 
 const $ = sql.placeholder;
 
+/**
+ * A LIMIT or OFFSET value, bound by name, behind a CAST. SQLite (3.51, as better-sqlite3 builds
+ * it) reads a bare bound LIMIT or OFFSET parameter while it plans, to use its value, and so
+ * marks the statement to be prepared again each time that parameter is bound: on every run
+ * (sqlite3ExprIsInteger → sqlite3VdbeSetVarmask). For List Datasets that was a whole prepare per
+ * request, about half of its SQL time (a first page of 50: 115 µs, 45 µs behind the CAST).
+ * PostgreSQL plans both spellings alike; BIGINT holds any offset the API takes.
+ */
+const rowCount = (name: string) => sql`CAST(${$(name)} AS BIGINT)`;
+
 function statement<Row>(
   name: string | undefined,
   build: (d: Dialect) => SQL,
@@ -105,7 +115,7 @@ export const countTokens = statement<{ n: number }>(
 export const tokenPage = statement<TokenRecord>(
   'tokenPage',
   () => sql`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE org_id = ${$('orgId')}
-    ORDER BY created_at DESC, id LIMIT ${$('limit')} OFFSET ${$('offset')}`,
+    ORDER BY created_at DESC, id LIMIT ${rowCount('limit')} OFFSET ${rowCount('offset')}`,
   TOKEN_DECODING,
 );
 
@@ -203,7 +213,7 @@ export const countSamples = statement<{ n: number }>(
 export const samplePage = statement<SampleRecord>(
   'samplePage',
   () => sql`SELECT id, position, input, expected_output AS "expectedOutput", metadata FROM dataset_samples
-    WHERE dataset_id = ${$('datasetId')} ORDER BY position LIMIT ${$('limit')} OFFSET ${$('offset')}`,
+    WHERE dataset_id = ${$('datasetId')} ORDER BY position LIMIT ${rowCount('limit')} OFFSET ${rowCount('offset')}`,
   { metadata: 'json' },
 );
 
@@ -246,7 +256,7 @@ export const addSampleCount = statement<never>(
 export const samplesAfter = statement<SampleRecord>(
   'samplesAfter',
   () => sql`SELECT id, position, input, expected_output AS "expectedOutput", metadata FROM dataset_samples
-    WHERE dataset_id = ${$('datasetId')} AND position > ${$('after')} ORDER BY position LIMIT ${$('limit')}`,
+    WHERE dataset_id = ${$('datasetId')} AND position > ${$('after')} ORDER BY position LIMIT ${rowCount('limit')}`,
   { metadata: 'json' },
 );
 
@@ -443,12 +453,12 @@ export function listDatasets(shape: ListShape): ListStatement {
   return statement<ListRow>(
     listShapeName(shape),
     (d) => {
-      const merged = ranges(d, shape, sql`${$('branchLimit')}`);
+      const merged = ranges(d, shape, rowCount('branchLimit'));
       if (merged.length === 1) {
         // One range: the page itself, read off the index with nothing to merge or sort.
         return sql`SELECT ${totalAndVersion(shape)}, ${wireColumns(d, 'created_at', 'updated_at')}
           FROM datasets WHERE ${where(shape, shape.categories === 1 ? sql`${$(categoryPlaceholder(0))}` : undefined)}
-          ${TABLE_ORDER} LIMIT ${$('limit')} OFFSET ${$('offset')}`;
+          ${TABLE_ORDER} LIMIT ${rowCount('limit')} OFFSET ${rowCount('offset')}`;
       }
       // The ranges' keys merged and cut at the page; then only the page's rows are read.
       const union = sql.join(
@@ -456,7 +466,7 @@ export function listDatasets(shape: ListShape): ListStatement {
         sql` UNION ALL `,
       );
       return sql`SELECT ${totalAndVersion(shape)}, ${wireColumns(d, 'datasets.created_at', 'datasets.updated_at')}
-        FROM (${union} ${KEY_ORDER} LIMIT ${$('limit')} OFFSET ${$('offset')}) AS page
+        FROM (${union} ${KEY_ORDER} LIMIT ${rowCount('limit')} OFFSET ${rowCount('offset')}) AS page
         JOIN datasets ON datasets.${d.rowKey} = page.key ${KEY_ORDER}`;
     },
     { is_public: 'boolean', version: 'bigint', created_at: 'iso', updated_at: 'iso' },

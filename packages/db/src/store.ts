@@ -422,12 +422,29 @@ function likePattern(text: string): string {
   return `%${text.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * A list row without the page's columns (total, version), made as one literal: a rest-spread
+ * (`{ total, version, ...row }`) copied it property by property, which cost as much as making
+ * the row (callgrind).
+ */
+const datasetOf = (row: q.ListRow): DatasetRow => ({
+  id: row.id,
+  name: row.name,
+  description: row.description,
+  category: row.category,
+  trust_level: row.trust_level,
+  source: row.source,
+  sample_count: row.sample_count,
+  is_public: row.is_public,
+  created_by: row.created_by,
+  created_at: row.created_at,
+  updated_at: row.updated_at,
+});
+
 function toDatasetPage(rows: q.ListRow[], limit: number): DatasetPage {
   const head = rows[0] as q.ListRow;
   const more = rows.length > limit;
-  const datasets = (more ? rows.slice(0, limit) : rows).map(
-    ({ total: _total, version: _version, ...row }): DatasetRow => row,
-  );
+  const datasets = (more ? rows.slice(0, limit) : rows).map(datasetOf);
   const last = datasets[datasets.length - 1];
   return {
     total: head.total,
