@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoFromMs } from './sqlite-executor';
+import { isoFromMs, rowMaker } from './sqlite-executor';
 
 describe('isoFromMs', () => {
   it('prints what Date#toISOString prints, at the edges of days, years and centuries', () => {
@@ -16,5 +16,23 @@ describe('isoFromMs', () => {
       if (isoFromMs(ms) !== new Date(ms).toISOString()) disagreements.push(ms);
     }
     expect(disagreements).toEqual([]);
+  });
+});
+
+describe('rowMaker', () => {
+  it('makes each row from its values in column order, decoding the columns that have a decoder', () => {
+    const make = rowMaker([
+      { name: 'id', decode: undefined },
+      { name: 'is public', decode: (value) => value === 1 },
+      { name: 'quote"d', decode: undefined },
+    ]);
+    const row = make(['a', 1, null]);
+    expect(row).toEqual({ id: 'a', 'is public': true, 'quote"d': null });
+    expect(Object.keys(row)).toEqual(['id', 'is public', 'quote"d']);
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+  });
+
+  it('refuses a column named __proto__, which an object literal would take as the prototype', () => {
+    expect(() => rowMaker([{ name: '__proto__', decode: undefined }])).toThrow(/__proto__/);
   });
 });

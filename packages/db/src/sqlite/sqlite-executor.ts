@@ -100,7 +100,7 @@ interface Compiled {
  * per column, and cost more than reading the rows (callgrind). The names are the statement's own
  * result columns, written into the code as JSON string literals.
  */
-function rowMaker(
+export function rowMaker(
   columns: { name: string; decode: ((value: unknown) => unknown) | undefined }[],
 ): (values: unknown[]) => Record<string, unknown> {
   const fields = columns.map(({ name, decode }, i) => {
