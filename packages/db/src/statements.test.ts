@@ -9,7 +9,7 @@ afterAll(() => executor.close());
 
 /** Every statement of statements.ts: the constants, and the List statements of every shape. */
 function everyStatement(): Statement<unknown>[] {
-  const constants = Object.values(q).filter(
+  const constants = (Object.values(q) as unknown[]).filter(
     (value): value is Statement<unknown> =>
       typeof value === 'object' && value !== null && typeof (value as Statement<unknown>).sql === 'function',
   );
