@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
+import { checkedOutput } from '../output-check';
 import { Whoami } from '../schemas/auth';
 import { authedProcedure, router } from '../trpc';
 
@@ -18,7 +19,7 @@ export const authRouter = router({
       },
     })
     .input(z.object({}).optional())
-    .output(Whoami)
+    .output(checkedOutput(Whoami))
     .query(async ({ ctx }) => {
       const org = await ctx.store.getOrg(ctx.actor.orgId);
       if (!org) throw ApiError.unauthorized('Invalid authentication credentials');

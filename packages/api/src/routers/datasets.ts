@@ -2,6 +2,7 @@ import type { DatasetRecord, ListPosition, SampleRecord } from '@znyx/db';
 import { z } from 'zod';
 import type { Context } from '../context';
 import { ApiError } from '../errors';
+import { checkedOutput } from '../output-check';
 import { CatalogPage, InstallDatasetInput, ListCatalogInput } from '../schemas/catalog';
 import {
   AppendedSamples,
@@ -59,7 +60,7 @@ export const datasetsRouter = router({
       cacheable: true,
     })
     .input(ListDatasetsInput)
-    .output(DatasetPage)
+    .output(checkedOutput(DatasetPage))
     .query(async ({ ctx, input }) => {
       requireOrgAccess(ctx.actor, input.org_id, 'read');
       const filters = cursorFilters(input);
@@ -98,7 +99,7 @@ export const datasetsRouter = router({
       cacheable: true,
     })
     .input(DatasetFacetsInput)
-    .output(DatasetFacets)
+    .output(checkedOutput(DatasetFacets))
     .query(async ({ ctx, input }) => {
       requireOrgAccess(ctx.actor, input.org_id, 'read');
       await markCacheable(ctx, input.org_id);
@@ -127,7 +128,7 @@ export const datasetsRouter = router({
       cacheable: true,
     })
     .input(ListCatalogInput)
-    .output(CatalogPage)
+    .output(checkedOutput(CatalogPage))
     .query(async ({ ctx, input }) => {
       requireOrgAccess(ctx.actor, input.org_id, 'read');
       await markCacheable(ctx, input.org_id);
@@ -318,7 +319,7 @@ export const datasetsRouter = router({
       successStatuses: { 201: 'Appended' },
     })
     .input(AppendSamplesInput)
-    .output(AppendedSamples)
+    .output(checkedOutput(AppendedSamples))
     .mutation(async ({ ctx, input }) => {
       requireOrgAccess(ctx.actor, input.org_id, 'write');
       await editableDataset(ctx.store, input.org_id, input.dataset_id);
@@ -350,7 +351,7 @@ export const datasetsRouter = router({
       cacheable: true,
     })
     .input(ListSamplesInput)
-    .output(SamplePage)
+    .output(checkedOutput(SamplePage))
     .query(async ({ ctx, input }) => {
       requireOrgAccess(ctx.actor, input.org_id, 'read');
       await markCacheable(ctx, input.org_id);

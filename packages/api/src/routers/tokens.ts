@@ -1,5 +1,6 @@
 import type { TokenRecord } from '@znyx/db';
 import { ApiError } from '../errors';
+import { checkedOutput } from '../output-check';
 import {
   ApiToken,
   CreatedToken,
@@ -34,7 +35,7 @@ export const tokensRouter = router({
       },
     })
     .input(ListTokensInput)
-    .output(TokenPage)
+    .output(checkedOutput(TokenPage))
     .query(async ({ ctx, input }) => {
       requireOrgAccess(ctx.actor, input.org_id, 'admin');
       const page = await ctx.store.listTokens(input.org_id, { limit: input.limit, offset: input.offset });
@@ -62,7 +63,7 @@ export const tokensRouter = router({
       successStatuses: { 201: 'Created: the token, with its secret (shown once)' },
     })
     .input(CreateTokenInput)
-    .output(CreatedToken)
+    .output(checkedOutput(CreatedToken))
     .mutation(async ({ ctx, input }) => {
       requireOrgAccess(ctx.actor, input.org_id, 'admin');
       const expiresAt = input.expires_in_seconds
