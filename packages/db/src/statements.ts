@@ -343,10 +343,12 @@ export interface ListShape {
   nameContains: boolean;
   /** Keyset paging: only rows after the cursor's (created_at, name, id). */
   after: boolean;
+  /** Rows skipped by `offset` (offset > 0): the page is picked from keys before its rows are read. */
+  offset: boolean;
 }
 
 export const listShapeName = (s: ListShape) =>
-  `list:${s.source ? 's' : ''}${s.categories}:${s.nameContains ? 'q' : ''}${s.after ? 'k' : ''}`;
+  `list:${s.source ? 's' : ''}${s.categories}:${s.nameContains ? 'q' : ''}${s.after ? 'k' : ''}${s.offset ? 'o' : ''}`;
 
 /** Placeholder names of the categories of a shape: c0, c1, … */
 export const categoryPlaceholder = (i: number) => `c${i}`;
@@ -454,13 +456,15 @@ export function listDatasets(shape: ListShape): ListStatement {
     listShapeName(shape),
     (d) => {
       const merged = ranges(d, shape, rowCount('branchLimit'));
-      if (merged.length === 1) {
-        // One range: the page itself, read off the index with nothing to merge or sort.
+      if (merged.length === 1 && !shape.offset) {
+        // One range from its start: the page itself, read off the index with nothing to merge or sort.
         return sql`SELECT ${totalAndVersion(shape)}, ${wireColumns(d, 'created_at', 'updated_at')}
           FROM datasets WHERE ${where(shape, shape.categories === 1 ? sql`${$(categoryPlaceholder(0))}` : undefined)}
           ${TABLE_ORDER} LIMIT ${rowCount('limit')} OFFSET ${rowCount('offset')}`;
       }
-      // The ranges' keys merged and cut at the page; then only the page's rows are read.
+      // The ranges' keys merged and cut at the page; then only the page's rows are read. Also for
+      // one range under an offset: PostgreSQL would otherwise read every skipped row from the
+      // table and format its timestamps (an offset of 900: 2.9 of its 4.6 ms).
       const union = sql.join(
         merged.map((part, i) => sql`SELECT * FROM (${part}) AS r${sql.raw(String(i))}`),
         sql` UNION ALL `,

@@ -395,6 +395,7 @@ function listQuery(params: ListDatasetsParams): { shape: q.ListShape; values: Va
     categories: categories.length,
     nameContains: Boolean(params.nameContains),
     after: params.after !== undefined,
+    offset: params.offset > 0,
   };
   const values: Values = {
     orgId: params.orgId,
