@@ -46,7 +46,7 @@ token=$(field "$org" token)
 
 echo "--- three API processes"
 for port in "${PORTS[@]}"; do
-  PORT=$port node --max-semi-space-size=2 apps/server/dist/main.mjs > "$LOG_DIR/server-$port.log" 2>&1 &
+  PORT=$port node --max-semi-space-size=8 apps/server/dist/main.mjs > "$LOG_DIR/server-$port.log" 2>&1 &
   pids+=($!)
 done
 for port in "${PORTS[@]}"; do

@@ -21,4 +21,4 @@ setFlagsFromString('--no-allocation-site-pretenuring');
 setFlagsFromString('--heap-growing-percent=50');
 
 // The heap's sizes are fixed before this runs, so they are command-line options: the root
-// package.json's `start` script gives `--max-semi-space-size=2` (see ARCHITECTURE.md).
+// package.json's `start` script gives `--max-semi-space-size=8` (see ARCHITECTURE.md).
