@@ -19,7 +19,7 @@
  * Then the flatness table: one connection, p50, an org of 100,000 datasets against one of
  * 1,000, first page and a page at 90 % depth reached by cursor, on both engines.
  *
- *   pnpm bench                          # everything (about 7 minutes)
+ *   pnpm bench                          # everything (about 8 minutes)
  *   BENCH_ROUNDS=1 BENCH_SECONDS=5 BENCH_ENGINES=sqlite pnpm bench
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
