@@ -1,19 +1,19 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app';
 import { createLogger } from './logger';
+import { createHttpServer } from './server';
 import { startTestServer } from './test-support';
 
 /** The app over the test server's store, with the given consoleDir, listening on port 0. */
 async function listen(consoleDir: string, store: Awaited<ReturnType<typeof startTestServer>>['store']) {
   const app = createApp({ store, logger: createLogger('silent'), consoleDir });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  // The server the service runs (server.ts), which replaces the app's request and response prototypes.
+  const server = createHttpServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 

@@ -4,12 +4,12 @@
  * against openapi.json, and the test fails if one departs from it.
  *
  * Every Express app served in the test process is recorded, however the test started it
- * (startTestServer, startServer, app.listen): `listen` of Express apps is wrapped before any
- * app exists. Plain node:http servers that a test writes to misbehave on purpose are not apps
- * of this service and are left alone.
+ * (startTestServer, startServer, app.listen): node's `http.Server#listen` is wrapped before any
+ * server exists, and records the servers whose request listener is an Express app. Plain
+ * node:http servers that a test writes to misbehave on purpose are not apps of this service
+ * and are left alone.
  */
-import type { Server } from 'node:http';
-import express from 'express';
+import { Server as HttpServer } from 'node:http';
 import { afterAll, afterEach } from 'vitest';
 import { committedContract, describeViolation } from './openapi-contract';
 import {
@@ -20,17 +20,22 @@ import {
 } from './response-recorder';
 
 const WRAPPED = Symbol.for('znyx.contract-setup.listen');
-const application = express.application as unknown as Record<PropertyKey, unknown> & {
-  listen: (...args: unknown[]) => Server;
+const httpServer = HttpServer.prototype as unknown as Record<PropertyKey, unknown> & {
+  listen: (this: HttpServer, ...args: unknown[]) => HttpServer;
 };
-if (!application[WRAPPED]) {
-  const listen = application.listen;
-  application.listen = function (this: unknown, ...args: unknown[]) {
-    const server = listen.apply(this, args);
-    recordResponses(server);
-    return server;
+if (!httpServer[WRAPPED]) {
+  const listen = httpServer.listen;
+  httpServer.listen = function (this: HttpServer, ...args: unknown[]) {
+    if (this.listeners('request').some(isExpressApp)) recordResponses(this);
+    return listen.apply(this, args);
   };
-  application[WRAPPED] = true;
+  httpServer[WRAPPED] = true;
+}
+
+/** An Express app is a request listener with Express's `handle` and its request prototype. */
+function isExpressApp(listener: unknown): boolean {
+  const app = listener as { handle?: unknown; request?: unknown };
+  return typeof listener === 'function' && typeof app.handle === 'function' && app.request !== undefined;
 }
 markResponsesChecked();
 

