@@ -22,12 +22,13 @@
  *   pnpm bench                          # everything (about 8 minutes)
  *   BENCH_ROUNDS=1 BENCH_SECONDS=5 BENCH_ENGINES=sqlite pnpm bench
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { createOrgWithAdminToken, installFromCatalog } from '@znyx/api';
 import { CATALOG, openStore, type Store } from '@znyx/db';
 import { createTestDatabase, type TestDatabase } from '@znyx/db/testing';
@@ -48,6 +49,7 @@ const BUNDLE = join(SERVER_DIR, 'dist/main.mjs');
 const REFERENCE = join(SERVER_DIR, 'bench/reference-server.mjs');
 const work = mkdtempSync(join(tmpdir(), 'znyx-bench-'));
 const CLOCK_TICKS_PER_SECOND = 100;
+const run = promisify(execFile);
 
 interface Org {
   id: string;
@@ -173,8 +175,18 @@ interface Load {
   non2xx: number;
 }
 
-/** wrk on CPU 1, the paths in turn, parsed from its --latency report. */
-function wrk(baseUrl: string, paths: string[], token: string, connections: number, seconds: number): Load {
+/**
+ * wrk on CPU 1, the paths in turn, parsed from its --latency report. It runs asynchronously, so this
+ * process goes on draining the server's log pipe meanwhile: a blocked pipe would make the server's
+ * logger buffer every request's line, and its RSS grow with the request rate.
+ */
+async function wrk(
+  baseUrl: string,
+  paths: string[],
+  token: string,
+  connections: number,
+  seconds: number,
+): Promise<Load> {
   const script = join(work, 'mix.lua');
   writeFileSync(
     script,
@@ -187,7 +199,7 @@ request = function()
 end
 `,
   );
-  const out = execFileSync(
+  const { stdout: out } = await run(
     'taskset',
     [
       '-c',
@@ -236,9 +248,9 @@ interface Round {
 }
 
 async function measure(name: string, server: Running, org: Org, paths: string[]): Promise<Row> {
-  wrk(server.url, paths, org.token, CONNECTIONS, WARMUP_SECONDS);
+  await wrk(server.url, paths, org.token, CONNECTIONS, WARMUP_SECONDS);
   const cpuBefore = cpuSeconds(server.pid);
-  const load = wrk(server.url, paths, org.token, CONNECTIONS, SECONDS);
+  const load = await wrk(server.url, paths, org.token, CONNECTIONS, SECONDS);
   const cpu = cpuSeconds(server.pid) - cpuBefore;
   const rss = rssMiB(server.pid, 'VmRSS');
   if (load.non2xx > 0) throw new Error(`${name}: ${load.non2xx} answers were not 2xx`);
@@ -323,16 +335,16 @@ async function flatness(engine: string, seeded: Seeded) {
   const env = { DATABASE_URL: seeded.url, RATE_LIMIT_PER_MINUTE: '1000000000', RESPONSE_CACHE_MB: '0' };
   const results: Record<string, number[]> = { 'first page': [], 'page at 90 % by cursor': [] };
   await withServer(BUNDLE, env, async (server) => {
-    const p50 = (org: Org, path: string) => {
-      wrk(server.url, [path], org.token, 1, 1);
-      return wrk(server.url, [path], org.token, 1, 3).p50;
+    const p50 = async (org: Org, path: string) => {
+      await wrk(server.url, [path], org.token, 1, 1);
+      return (await wrk(server.url, [path], org.token, 1, 3)).p50;
     };
     for (const size of FLAT_SIZES) {
       const org = seeded.flat.get(size) as Org;
       const base = `/v1/orgs/${org.id}/datasets`;
-      results['first page']?.push(p50(org, base));
+      results['first page']?.push(await p50(org, base));
       const cursor = await cursorAt(server, org, 0.9, size);
-      results['page at 90 % by cursor']?.push(p50(org, `${base}?cursor=${encodeURIComponent(cursor)}`));
+      results['page at 90 % by cursor']?.push(await p50(org, `${base}?cursor=${encodeURIComponent(cursor)}`));
     }
   });
   console.log(`\nFlatness, ${engine}: one connection, p50 ms, answer cache off`);

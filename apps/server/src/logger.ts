@@ -2,23 +2,54 @@ import { type DestinationStream, type Logger, pino } from 'pino';
 
 export type { Logger };
 
+const SERVICE = 'znyx-datasets';
+
 /** No log line is longer; a longer one is replaced by a short line saying so. */
 export const MAX_LOG_LINE_BYTES = 8 * 1024;
+
+/**
+ * At most this much of the log waits for stdout to take it. Lines beyond are dropped and counted,
+ * and a warning says how many once stdout takes lines again: a log reader that stalls costs log
+ * lines, not the server's memory (unbounded, every request's line piled up in the heap).
+ */
+export const MAX_LOG_BACKLOG_BYTES = 4 * 1024 * 1024;
 
 /**
  * Structured JSON logs. Request logs carry method, path and ids only: never headers, so a
  * credential can never reach a log line; errors are logged as `safeError` describes them.
  */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+export function createLogger(
+  level: string,
+  destination: DestinationStream = logDestination(process.stdout.fd),
+): Logger {
   return pino(
     {
       level,
-      base: { service: 'znyx-datasets' },
+      base: { service: SERVICE },
       serializers: { err: safeError },
       hooks: { streamWrite: capLine },
     },
     destination,
   );
+}
+
+/**
+ * pino's asynchronous writer on `fd`, its backlog bounded by `maxBacklogBytes`. A dropped line is
+ * counted; after the next write that went through, one warning line gives the count.
+ */
+export function logDestination(fd: number, maxBacklogBytes = MAX_LOG_BACKLOG_BYTES): DestinationStream {
+  const stream = pino.destination({ dest: fd, sync: false, maxLength: maxBacklogBytes });
+  let dropped = 0;
+  stream.on('drop', () => {
+    dropped += 1;
+  });
+  stream.on('write', () => {
+    if (dropped === 0) return;
+    const line = { level: 40, time: Date.now(), service: SERVICE, msg: 'log lines dropped', dropped };
+    dropped = 0;
+    stream.write(`${JSON.stringify(line)}\n`);
+  });
+  return stream;
 }
 
 function capLine(line: string): string {
