@@ -15,8 +15,9 @@ setFlagsFromString('--no-allocation-site-pretenuring');
 
 /**
  * Old space grows to at most 1.5 × what the last full collection left live (V8's own factor goes
- * up to 4 ×): under List Datasets load the server's RSS is 115-126 MiB instead of 140-170, for
- * about 2.5 % more instructions per request in marking (callgrind; `pnpm bench` shows the RSS).
+ * up to 4 ×): under List Datasets load with the answer cache off the server's RSS is 136 MiB
+ * instead of 168, for about 2.5 % more instructions per request in marking (callgrind;
+ * `pnpm bench` shows the RSS).
  */
 setFlagsFromString('--heap-growing-percent=50');
 
