@@ -37,7 +37,10 @@ export function createLogger(
  * pino's asynchronous writer on `fd`, its backlog bounded by `maxBacklogBytes`. A dropped line is
  * counted; after the next write that went through, one warning line gives the count.
  */
-export function logDestination(fd: number, maxBacklogBytes = MAX_LOG_BACKLOG_BYTES): DestinationStream {
+export function logDestination(
+  fd: number,
+  maxBacklogBytes = MAX_LOG_BACKLOG_BYTES,
+): ReturnType<typeof pino.destination> {
   const stream = pino.destination({ dest: fd, sync: false, maxLength: maxBacklogBytes });
   let dropped = 0;
   stream.on('drop', () => {
